@@ -1,0 +1,29 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { toOutput } from '../helpers/items';
+import { KoreClient } from '../transport';
+import { operations as contactOperations } from './contact';
+import type { Operation } from './types';
+
+const resources: Record<string, Record<string, Operation>> = {
+	contact: contactOperations,
+};
+
+/** Runs the chosen operation over all input items and returns the node's output. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const chosen = resources[resource]?.[operation];
+	if (!chosen) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" for resource "${resource}" is not known to this version of the node`,
+		);
+	}
+	const outcomes = await chosen.execute.call(this, {
+		items: this.getInputData(),
+		client: new KoreClient(this),
+	});
+	return [toOutput(outcomes)];
+}

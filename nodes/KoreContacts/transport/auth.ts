@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
+/** The credential's fields, as the Kore Contacts API credential stores them. */
+export interface KoreCredentials {
+	host: string;
+	accountId: string;
+	clientId: string;
+	clientSecret: string;
+	requestsPerMinute?: number;
+}
+
+/** A problem with the credential itself; the message is safe to show (never holds the secret). */
+export class KoreCredentialError extends Error {
+	name = 'KoreCredentialError';
+}
+
+/** Kore rejects tokens that live longer than an hour with JTI enforcement; ours live 5 minutes. */
+export const JWT_LIFETIME_SECONDS = 300;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+function isLoopback(hostname: string): boolean {
+	return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Turns what a user typed as the host into the base URL requests go to: surrounding spaces and trailing
+ * slashes are dropped, a bare host name gets `https://`. Plain `http://` is refused unless the host is
+ * this machine (a local test server), so a client secret-signed token never crosses a network in clear.
+ */
+export function normalizeHost(raw: unknown): string {
+	const text = typeof raw === 'string' ? raw.trim() : '';
+	if (text === '') {
+		throw new KoreCredentialError(
+			'The Kore credential has no Host. Enter your Kore environment URL, e.g. https://platform.kore.ai',
+		);
+	}
+	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+	if (!URL.canParse(withScheme)) {
+		throw new KoreCredentialError(
+			`The Kore credential's Host "${text}" is not a valid URL. Use e.g. https://platform.kore.ai`,
+		);
+	}
+	const url = new URL(withScheme);
+	if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+		throw new KoreCredentialError(
+			`The Kore credential's Host uses plain http:// ("${text}"). Kore requires https:// — use e.g. https://${url.host}. (http:// is only accepted for localhost.)`,
+		);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new KoreCredentialError(
+			`The Kore credential's Host must start with https:// (got "${url.protocol}").`,
+		);
+	}
+	if (url.username || url.password || url.search || url.hash) {
+		throw new KoreCredentialError(
+			"The Kore credential's Host must be just the environment URL, e.g. https://platform.kore.ai, without user name, query or #fragment.",
+		);
+	}
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function requiredText(credentials: ICredentialDataDecryptedObject, field: string, label: string) {
+	const value = credentials[field];
+	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (text === '') {
+		throw new KoreCredentialError(`The Kore credential has no ${label}. Fill it in the credential.`);
+	}
+	return text;
+}
+
+/** Reads and checks the credential's fields; the host comes back normalised. */
+export function readCredentials(credentials: ICredentialDataDecryptedObject): KoreCredentials {
+	return {
+		host: normalizeHost(credentials.host),
+		accountId: requiredText(credentials, 'accountId', 'Account ID'),
+		clientId: requiredText(credentials, 'clientId', 'Client ID'),
+		clientSecret: requiredText(credentials, 'clientSecret', 'Client Secret'),
+		requestsPerMinute:
+			typeof credentials.requestsPerMinute === 'number' ? credentials.requestsPerMinute : undefined,
+	};
+}
+
+const encoder = new TextEncoder();
+
+/** A new HS256 token for one request: `appId` = client id, 5-minute lifetime, a unique `jti`. */
+export async function signKoreJwt(clientId: string, clientSecret: string): Promise<string> {
+	const now = Math.floor(Date.now() / 1000);
+	return await new SignJWT({ appId: clientId })
+		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+		.setIssuedAt(now)
+		.setExpirationTime(now + JWT_LIFETIME_SECONDS)
+		.setJti(randomUUID())
+		.sign(encoder.encode(clientSecret));
+}
+
+/**
+ * The credential's `authenticate`: n8n calls it before every request made with this credential, so
+ * every request carries a freshly signed token (never reused, so Kore's "Enforce JTI" replay check
+ * passes) and the `accountId` header. A relative URL is resolved against the credential's host.
+ */
+export async function authenticateRequest(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const { host, accountId, clientId, clientSecret } = readCredentials(credentials);
+	const auth = await signKoreJwt(clientId, clientSecret);
+	const options: IHttpRequestOptions = {
+		...requestOptions,
+		headers: { ...requestOptions.headers, auth, accountId },
+	};
+	if (options.url.startsWith('/')) options.baseURL = host;
+	return options;
+}

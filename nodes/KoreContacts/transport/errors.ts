@@ -1,0 +1,163 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+/** Kore's documented rate-limit message (its status code is not documented). */
+export const RATE_LIMIT_TEXT = /exceeded the per-minute rate limit/i;
+
+const MAX_TEXT = 300;
+
+function asText(value: unknown): string | undefined {
+	if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	return undefined;
+}
+
+/**
+ * Kore's own words from an error body. Kore's public APIs answer `{"errors":[{"msg","code"}]}` (one page
+ * says `message` instead of `msg`); anything else — another JSON shape, an HTML proxy page, nothing —
+ * is reduced to a short plain-text excerpt.
+ */
+export function koreErrorText(body: unknown): string | undefined {
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const record = body as Record<string, unknown>;
+		if (Array.isArray(record.errors)) {
+			const texts = record.errors
+				.map((entry) =>
+					entry && typeof entry === 'object'
+						? (asText((entry as JsonObject).msg) ?? asText((entry as JsonObject).message))
+						: asText(entry),
+				)
+				.filter((text): text is string => text !== undefined);
+			if (texts.length > 0) return texts.join('; ');
+		}
+		return asText(record.msg) ?? asText(record.message) ?? asText(record.error);
+	}
+	if (typeof body === 'string') {
+		const plain = body
+			.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+			.replace(/<[^>]*>/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim();
+		if (plain === '') return undefined;
+		return plain.length > MAX_TEXT ? `${plain.slice(0, MAX_TEXT)}…` : plain;
+	}
+	return undefined;
+}
+
+/** True when a response is Kore's rate-limit answer, whatever its status. */
+export function isRateLimitResponse(status: number, body: unknown): boolean {
+	return status === 429 || RATE_LIMIT_TEXT.test(koreErrorText(body) ?? '');
+}
+
+/** What the request was about, for hints that name it. */
+export interface RequestSubject {
+	streamId: string;
+	contactId?: string;
+}
+
+function hintFor(status: number, subject: RequestSubject): string | undefined {
+	if (status === 401 || status === 403) {
+		return (
+			'Kore did not accept the credentials for this request. Check in the credential that the Client ID and ' +
+			'Client Secret are those of a JWT app, that the Account ID is right, and that the app is mapped to the ' +
+			`"Configuration" API scope; and check that Stream ID "${subject.streamId}" belongs to that account.`
+		);
+	}
+	if (status === 404) {
+		return subject.contactId !== undefined
+			? `No contact with ID "${subject.contactId}" exists in stream "${subject.streamId}", or it was already deleted.`
+			: `Kore did not find this resource. Check Stream ID "${subject.streamId}" and the credential's Host.`;
+	}
+	if (status === 412 || status === 400) {
+		return 'Kore rejected the values sent. Check the fields of this item (phone numbers must be digits only).';
+	}
+	if (status === 429) {
+		return 'Kore allows 60 requests per minute per account. The node waits and retries; raise "Max Rate-Limit Wait" if this keeps happening.';
+	}
+	if (status >= 500) {
+		return 'Kore had a problem on its side. Try again later.';
+	}
+	return undefined;
+}
+
+/**
+ * Builds the error for a Kore response that was not a success: the message is Kore's own words plus the
+ * HTTP status, the description a plain hint. Only the status and Kore's body go into the error — never
+ * the request, whose headers hold the signed token.
+ */
+export function koreApiError(
+	node: INode,
+	status: number,
+	body: unknown,
+	subject: RequestSubject,
+	itemIndex?: number,
+): NodeApiError {
+	const words = koreErrorText(body) ?? (body === undefined || body === '' ? 'No response body' : 'Unexpected response');
+	return withMessage(
+		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
+			description: hintFor(status, subject),
+			httpCode: String(status),
+			itemIndex,
+		}),
+		`${words} (HTTP ${status})`,
+	);
+}
+
+/**
+ * NodeApiError swaps a message that mentions a system error code (ENOTFOUND, EPERM, …) for a generic
+ * sentence; ours are written to be read as they are, so they are set after construction.
+ */
+function withMessage(error: NodeApiError, message: string): NodeApiError {
+	error.message = message;
+	return error;
+}
+
+const NETWORK_TEXT: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset before Kore answered',
+	EPIPE: 'the connection was closed while sending',
+	ETIMEDOUT: 'the request timed out',
+	ECONNABORTED: 'the request timed out',
+	ENOTFOUND: 'the host name was not found (check the Host in the credential)',
+	EAI_AGAIN: 'the host name could not be looked up right now',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+};
+
+/** Walks an error's `cause` chain for a Node.js/axios error code such as ECONNRESET. */
+export function errorCode(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/**
+ * The error for a request that got no HTTP answer. Built afresh from the error code alone: the error n8n
+ * hands back carries the request (and so the signed token) in its cause, and must not reach the output.
+ */
+export function koreNetworkError(
+	node: INode,
+	code: string | undefined,
+	host: string,
+	itemIndex?: number,
+	attempts = 1,
+): NodeApiError {
+	const what = (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
+	const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+	return withMessage(
+		new NodeApiError(node, { message: what, networkErrorCode: code ?? 'UNKNOWN' } as JsonObject, {
+			description:
+				'Check the Host in the credential and that this n8n can reach it. Requests are retried when it is safe to send them again.',
+			itemIndex,
+		}),
+		`Could not reach Kore at ${host}: ${what}${code ? ` [${code}]` : ''}${tries}`,
+	);
+}
