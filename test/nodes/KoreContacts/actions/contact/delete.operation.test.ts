@@ -1,0 +1,158 @@
+import { runWorkflow } from '../../../../helpers/engine';
+import { BASE, CREDENTIALS, contact, kore, koreError } from '../../../../helpers/kore';
+
+const ITEMS = [
+	{ stream: 'st-1', koreId: 'c1' },
+	{ stream: 'st-1', koreId: 'c2' },
+	{ stream: 'st-1', koreId: 'c3' },
+];
+
+/** Kore for three contacts where c2 is unknown; returns the ids that were asked to be deleted. */
+function koreWithUnknownC2() {
+	const asked: string[] = [];
+	kore()
+		.persist()
+		.delete(/\/contacts\/.+/)
+		.reply((request: unknown) => {
+			const id = decodeURIComponent((request as Request).url.split('/').pop()!);
+			asked.push(id);
+			return id === 'c2' ? [404, koreError('Contact not found', 404)] : [200, contact(id, { status: 'INACTIVE' })];
+		});
+	return asked;
+}
+
+describe('Delete, run inside n8n\'s engine', () => {
+	test('deletes one contact and outputs what Kore returned, paired with the input', async () => {
+		const deleted = contact('69609027c1746a61429a1b2c', { status: 'INACTIVE' });
+		const scope = kore()
+			.delete(`${BASE}/st-7dc994f0-4436-5134-9fa8-a942625a1b2c/contacts/69609027c1746a61429a1b2c`)
+			.matchHeader('accountId', CREDENTIALS.accountId)
+			.reply(200, deleted);
+		const { outputs, error } = await runWorkflow('delete-contact.json', { credentials: CREDENTIALS });
+		expect(error).toBeUndefined();
+		expect(outputs).toEqual([[{ json: deleted, pairedItem: { item: 0 } }]]);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('takes Stream ID and Contact ID from expressions, per item', async () => {
+		const asked = koreWithUnknownC2();
+		const { outputs } = await runWorkflow('delete-from-items.json', {
+			credentials: CREDENTIALS,
+			items: [
+				{ stream: 'st-1', koreId: 'c1' },
+				{ stream: 'st-1', koreId: '  c3  ' },
+				{ stream: 'st-1', koreId: 4711 },
+			],
+		});
+		expect(asked).toEqual(['c1', 'c3', '4711']);
+		expect(outputs[0].map((item) => [item.json.id, item.pairedItem])).toEqual([
+			['c1', { item: 0 }],
+			['c3', { item: 1 }],
+			['4711', { item: 2 }],
+		]);
+	});
+
+	describe('several items, one unknown id', () => {
+		test('On Error "Stop Workflow": the run stops at that item, later items are not sent', async () => {
+			const asked = koreWithUnknownC2();
+			const { error, outputs } = await runWorkflow('delete-from-items.json', { credentials: CREDENTIALS, items: ITEMS });
+			expect(error?.message).toBe('Contact not found (HTTP 404)');
+			expect(error?.description).toBe('No contact with ID "c2" exists in stream "st-1", or it was already deleted.');
+			expect(error?.context?.itemIndex).toBe(1);
+			expect(asked).toEqual(['c1', 'c2']);
+			expect(outputs).toEqual([]);
+		});
+
+		test('On Error "Continue": the failed item becomes an error item paired with its input', async () => {
+			const asked = koreWithUnknownC2();
+			const { error, outputs } = await runWorkflow('delete-from-items.json', {
+				credentials: CREDENTIALS,
+				items: ITEMS,
+				node: { onError: 'continueRegularOutput' },
+			});
+			expect(error).toBeUndefined();
+			expect(asked).toEqual(['c1', 'c2', 'c3']);
+			expect(outputs).toHaveLength(1);
+			expect(outputs[0]).toEqual([
+				{ json: expect.objectContaining({ id: 'c1', status: 'INACTIVE' }), pairedItem: { item: 0 } },
+				{
+					json: {
+						error: 'Contact not found (HTTP 404)',
+						details: 'No contact with ID "c2" exists in stream "st-1", or it was already deleted.',
+					},
+					pairedItem: { item: 1 },
+				},
+				{ json: expect.objectContaining({ id: 'c3' }), pairedItem: { item: 2 } },
+			]);
+		});
+
+		test('On Error "Continue (using error output)": the failed item goes to the error output', async () => {
+			koreWithUnknownC2();
+			const { error, outputs } = await runWorkflow('delete-from-items.json', {
+				credentials: CREDENTIALS,
+				items: ITEMS,
+				node: { onError: 'continueErrorOutput' },
+			});
+			expect(error).toBeUndefined();
+			expect(outputs).toHaveLength(2);
+			expect(outputs[0].map((item) => [item.json.id, item.pairedItem])).toEqual([
+				['c1', { item: 0 }],
+				['c3', { item: 2 }],
+			]);
+			expect(outputs[1]).toEqual([
+				{
+					// n8n merges the input item into an error-output item, so the CRM data stays with the error.
+					json: {
+						stream: 'st-1',
+						koreId: 'c2',
+						error: 'Contact not found (HTTP 404)',
+						details: 'No contact with ID "c2" exists in stream "st-1", or it was already deleted.',
+					},
+					pairedItem: { item: 1 },
+				},
+			]);
+		});
+	});
+
+	describe('bad ids', () => {
+		test.each([
+			['an empty Contact ID', { koreId: '' }, 'Item 1: "Contact ID" is empty — nothing was sent to Kore for this item'],
+			['a blank Contact ID', { koreId: '   ' }, 'Item 1: "Contact ID" is empty — nothing was sent to Kore for this item'],
+			['a missing Contact ID', { koreId: undefined }, 'Item 1: "Contact ID" is empty — nothing was sent to Kore for this item'],
+			['a Contact ID ".."', { koreId: '..' }, 'Item 1: "Contact ID" cannot be ".."'],
+			['a blank Stream ID', { stream: ' ' }, 'Item 1: "Stream ID" is empty — nothing was sent to Kore for this item'],
+		])('%s stops the run before any request is sent', async (_, change, message) => {
+			const asked = koreWithUnknownC2();
+			const items = [ITEMS[0], { ...ITEMS[2], ...change }, ITEMS[2]];
+			const { error } = await runWorkflow('delete-from-items.json', { credentials: CREDENTIALS, items });
+			expect(error?.message).toBe(message);
+			expect(error?.context?.itemIndex).toBe(1);
+			expect(asked).toEqual([]);
+		});
+
+		test('with On Error "Continue" only the bad item fails; no request goes out for it', async () => {
+			const asked = koreWithUnknownC2();
+			const items = [ITEMS[0], { stream: 'st-1', koreId: '' }, ITEMS[2]];
+			const { outputs } = await runWorkflow('delete-from-items.json', {
+				credentials: CREDENTIALS,
+				items,
+				node: { onError: 'continueRegularOutput' },
+			});
+			expect(asked).toEqual(['c1', 'c3']);
+			expect(outputs[0].map((item) => [item.json.id ?? item.json.error, item.pairedItem])).toEqual([
+				['c1', { item: 0 }],
+				['Item 1: "Contact ID" is empty — nothing was sent to Kore for this item', { item: 1 }],
+				['c3', { item: 2 }],
+			]);
+		});
+	});
+
+	test('no input items: no request, no output', async () => {
+		const asked = koreWithUnknownC2();
+		const { outputs, error } = await runWorkflow('delete-from-items.json', { credentials: CREDENTIALS, items: [] });
+		expect(error).toBeUndefined();
+		expect(asked).toEqual([]);
+		expect(outputs.flat()).toEqual([]);
+	});
+});
+

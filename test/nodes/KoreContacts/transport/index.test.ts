@@ -1,0 +1,122 @@
+import nock from 'nock';
+
+import { contactsPath, encodeSegment } from '../../../../nodes/KoreContacts/transport';
+import { runWorkflow } from '../../../helpers/engine';
+import { BASE, CREDENTIALS, HOST, SECRET, contact, kore, koreError } from '../../../helpers/kore';
+
+const STREAM = 'st-7dc994f0-4436-5134-9fa8-a942625a1b2c';
+
+/** Records every request to the Kore host, answering with `reply`. */
+function recordRequests(reply: (path: string) => [number, unknown] = () => [200, contact('x')]) {
+	const seen: Array<{ method: string; path: string; headers: Record<string, unknown> }> = [];
+	const scope = kore().persist();
+	for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+		// nock 15 hands a reply function the fetch Request that was made.
+		scope.intercept(() => true, method).reply((request: unknown) => {
+			const { url, headers } = request as Request;
+			const path = url.slice(HOST.length);
+			seen.push({ method, path, headers: Object.fromEntries(headers.entries()) });
+			return reply(path) as [number, nock.Body];
+		});
+	}
+	return seen;
+}
+
+describe('URL building', () => {
+	test('contactsPath encodes every segment on its own', () => {
+		expect(contactsPath('st-1')).toBe(`${BASE}/st-1/contacts`);
+		expect(contactsPath('st 1', ['a/b'])).toBe(`${BASE}/st%201/contacts/a%2Fb`);
+		expect(contactsPath('st-1', ['bulk-delete'])).toBe(`${BASE}/st-1/contacts/bulk-delete`);
+	});
+
+	test.each(['', '.', '..'])('refuses %p as a path segment', (value) => {
+		expect(() => encodeSegment(value)).toThrow();
+	});
+
+	test.each([
+		['../x', '..%2Fx'],
+		['a/b', 'a%2Fb'],
+		['a?b', 'a%3Fb'],
+		['a#b', 'a%23b'],
+		['%2F', '%252F'],
+		['../../bulk-delete', '..%2F..%2Fbulk-delete'],
+		['x y+z&=', 'x%20y%2Bz%26%3D'],
+	])('a Contact ID %p reaches only …/contacts/%s', async (contactId, encoded) => {
+		const seen = recordRequests();
+		const { error } = await runWorkflow('delete-contact.json', {
+			credentials: CREDENTIALS,
+			node: { parameters: { contactId } },
+		});
+		expect(error).toBeUndefined();
+		expect(seen).toEqual([expect.objectContaining({ method: 'DELETE', path: `${BASE}/${STREAM}/contacts/${encoded}` })]);
+	});
+
+	test('a Stream ID with a slash cannot escape its segment either', async () => {
+		const seen = recordRequests();
+		await runWorkflow('delete-contact.json', {
+			credentials: CREDENTIALS,
+			node: { parameters: { streamId: 'st-1/../../other' } },
+		});
+		expect(seen.map((r) => r.path)).toEqual([`${BASE}/st-1%2F..%2F..%2Fother/contacts/69609027c1746a61429a1b2c`]);
+	});
+
+	test('sends the documented headers: auth (a JWT), accountId, Content-Type', async () => {
+		const seen = recordRequests();
+		await runWorkflow('delete-contact.json', { credentials: CREDENTIALS });
+		const headers = seen[0].headers;
+		expect(headers.auth).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+		expect(headers.accountid).toBe(CREDENTIALS.accountId);
+		expect(headers['content-type']).toMatch(/^application\/json/);
+		expect(headers.authorization).toBeUndefined();
+	});
+
+	test('uses the host as typed, with spaces and trailing slashes tolerated', async () => {
+		const seen = recordRequests();
+		await runWorkflow('delete-contact.json', { credentials: { ...CREDENTIALS, host: `  ${HOST}//  ` } });
+		expect(seen).toHaveLength(1);
+	});
+
+	test('a plain http host is refused before any request, saying why', async () => {
+		const seen = recordRequests();
+		const { error } = await runWorkflow('delete-contact.json', {
+			credentials: { ...CREDENTIALS, host: 'http://platform.kore.ai' },
+		});
+		expect(error?.message).toMatch(/plain http:\/\//);
+		expect(seen).toHaveLength(0);
+	});
+});
+
+describe('Kore errors', () => {
+	test.each([
+		[400, koreError('Bad request: ids must be an array', 400), 'Bad request: ids must be an array (HTTP 400)', /Kore rejected the values/],
+		[401, koreError('Invalid JWT token', 4002), 'Invalid JWT token (HTTP 401)', /Client ID and Client Secret.*Account ID.*"Configuration" API scope.*Stream ID/s],
+		[401, { errors: [{ message: 'Invalid SDK credentials', code: 401 }] }, 'Invalid SDK credentials (HTTP 401)', /Client Secret/],
+		[403, koreError('Permission denied. Scope is incorrect!', 403), 'Permission denied. Scope is incorrect! (HTTP 403)', /API scope/],
+		[404, koreError('Contact not found', 404), 'Contact not found (HTTP 404)', /No contact with ID "69609027c1746a61429a1b2c".*already deleted/],
+		[405, koreError('Method Not Allowed', 405), 'Method Not Allowed (HTTP 405)', undefined],
+		[412, koreError('Validation errors/ Invalid arguments', 412), 'Validation errors/ Invalid arguments (HTTP 412)', /digits only/],
+		[500, koreError('Internal server error', 500), 'Internal server error (HTTP 500)', /Kore had a problem/],
+		[502, '<html><body><h1>502 Bad Gateway</h1>nginx</body></html>', '502 Bad Gateway nginx (HTTP 502)', /Kore had a problem/],
+		[418, '', 'No response body (HTTP 418)', undefined],
+		[409, { errors: [{ msg: 'Phone number already exists' }, { msg: 'second' }] }, 'Phone number already exists; second (HTTP 409)', undefined],
+	])('HTTP %i becomes Kore\'s words plus the status', async (status, body, message, hint) => {
+		kore().delete(/.*/).times(10).reply(status, body as never);
+		const { error, run } = await runWorkflow('delete-contact.json', { credentials: CREDENTIALS });
+		expect(error?.message).toBe(message);
+		if (hint) expect(error?.description).toMatch(hint);
+		expect(error?.httpCode ?? (error as Record<string, unknown>)?.httpCode).toBe(String(status));
+		const everything = JSON.stringify(run);
+		expect(everything).not.toContain(SECRET);
+		expect(everything).not.toMatch(/eyJhbGciOi/); // no JWT (header {"alg":…) anywhere in the run
+	});
+
+	test('a connection failure names the host and keeps the token out of the run data', async () => {
+		kore().delete(/.*/).times(10).replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND kore.example.test'), { code: 'ENOTFOUND' }));
+		const { error, run } = await runWorkflow('delete-contact.json', { credentials: CREDENTIALS });
+		expect(error?.message).toBe(`Could not reach Kore at ${HOST}: the host name was not found (check the Host in the credential) [ENOTFOUND]`);
+		const everything = JSON.stringify(run);
+		expect(everything).not.toContain(SECRET);
+		expect(everything).not.toMatch(/eyJhbGciOi/);
+	});
+});
+
