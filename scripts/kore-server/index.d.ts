@@ -1,0 +1,201 @@
+/**
+ * Types of the local Kore-compatible Contacts server (index.js). See README.md for the contract.
+ */
+
+export interface AccountOption {
+	accountId: string;
+	/** the JWT app's Client ID: tokens carry it as `appId` */
+	clientId: string;
+	/** the JWT app's Client Secret: the HS256 key */
+	clientSecret: string;
+	/** the app's "Enforce JTI" setting (default false) */
+	enforceJti?: boolean;
+	/** streams (bots) this app may use; omitted = any streamId is accepted */
+	streams?: string[];
+	orgId?: string;
+	/** createdBy / updatedBy */
+	userId?: string;
+	/** createdByAId / updatedByAId */
+	aId?: string;
+}
+
+export interface RateLimitOptions {
+	/** requests per window per account; 0 = off (default 60) */
+	limit?: number;
+	/** default 60000 */
+	windowMs?: number;
+	/** default 'sliding' */
+	mode?: 'sliding' | 'fixed';
+	/** default 429 */
+	status?: number;
+	/** send Retry-After (seconds, rounded up); default false */
+	retryAfter?: boolean;
+	/** refused requests count against the limit too; default false */
+	countRejected?: boolean;
+}
+
+export interface CellPhone {
+	phoneNumber: string;
+	countryCode: string;
+	extension?: string;
+}
+
+export interface SeedContact {
+	streamId: string;
+	id?: string;
+	accountId?: string;
+	firstName: string;
+	lastName?: string;
+	salutation?: string;
+	fullName?: string;
+	/** phoneNumber as digits, or already prefixed with the country code */
+	cellPhone: CellPhone;
+	status?: 'ACTIVE' | 'INACTIVE';
+	createdAt?: string;
+	updatedAt?: string;
+}
+
+export interface KoreContact {
+	firstName: string;
+	lastName: string;
+	fullName: string;
+	salutation: string;
+	cellPhone: { extension: string; phoneNumber: string; countryCode: string };
+	status: 'ACTIVE' | 'INACTIVE';
+	instanceBotId: string;
+	orgId: string;
+	accountId: string;
+	createdBy: string;
+	createdByAId: string;
+	address: object[];
+	twitterDetails: object[];
+	createdAt: string;
+	updatedAt: string;
+	updatedBy?: string;
+	updatedByAId?: string;
+	id: string;
+}
+
+export type FaultAction =
+	| 'reset'
+	| 'hang'
+	| { reset: 'before' | 'after' }
+	| { rateLimitMessage: true; status?: number }
+	| { status: number; body?: unknown; headers?: Record<string, string> };
+
+export interface FaultRule {
+	method?: string;
+	/** prefix of, or RegExp tested against, the raw request path (without the query) */
+	path?: string | RegExp;
+	/** default 1; Infinity allowed */
+	times?: number;
+	action: FaultAction;
+}
+
+export interface ServerOptions {
+	/** default '127.0.0.1' */
+	host?: string;
+	/** default 0 (random) */
+	port?: number;
+	/** default: the demo account of demoSeed() */
+	accounts?: AccountOption[];
+	contacts?: SeedContact[];
+	rateLimit?: RateLimitOptions;
+	/** fixed delay or [min, max] per API request; default 0 */
+	latencyMs?: number | [number, number];
+	/** Get All `limit` when none is given; default 10 */
+	pageSize?: number;
+	/** larger `limit` values are clamped; default 100 */
+	maxPageSize?: number;
+	/** most items per Create / Import / Update Bulk / Delete Bulk; default 10000 */
+	maxBulk?: number;
+	/** default 16 MiB */
+	maxBodyBytes?: number;
+	/** Get All lists INACTIVE contacts too; default false */
+	listInactive?: boolean;
+	/** Update / Delete of an INACTIVE contact's id: 'notFound' (default) or 'ok' */
+	inactiveIds?: 'notFound' | 'ok';
+	/** default 404 */
+	notFoundStatus?: number;
+	/** default 409 */
+	duplicateStatus?: number;
+	/** default 'msg' */
+	errorKey?: 'msg' | 'message';
+	/** Create / Import require all six documented fields; default true */
+	requireAllFields?: boolean;
+	/** default 10000; 0 = no log */
+	logLimit?: number;
+	/** default true */
+	logBodies?: boolean;
+}
+
+export interface LogEntry {
+	at: number;
+	method: string;
+	/** raw path as received, still percent-encoded, without the query */
+	path: string;
+	query: Record<string, string>;
+	accountId: string | null;
+	appId: string | null;
+	jti: string | null;
+	status: number | null;
+	body?: unknown;
+	fault?: 'status' | 'reset-before' | 'reset-after' | 'hang' | 'rate-limit-message';
+	authError?: string;
+	rateLimited?: boolean;
+	durationMs?: number;
+}
+
+export interface Stats {
+	total: number;
+	byStatus: Record<string, number>;
+	rateLimited: number;
+	faults: Record<string, number>;
+	logged: number;
+	dropped: number;
+}
+
+export interface KoreServer {
+	url: string;
+	port: number;
+	/** the live log (the same array across reset()) */
+	requests: LogEntry[];
+	/** every contact of the stream, INACTIVE included, in creation order */
+	contacts(streamId: string): KoreContact[];
+	reset(): void;
+	addFault(rule: FaultRule): void;
+	clearFaults(): void;
+	setRateLimit(opts: RateLimitOptions): void;
+	setLatency(ms: number | [number, number]): void;
+	stats(): Stats;
+	close(): Promise<void>;
+}
+
+export interface DemoSeed {
+	accountId: string;
+	clientId: string;
+	clientSecret: string;
+	streamId: string;
+	accounts: AccountOption[];
+	contacts: SeedContact[];
+}
+
+export function startKoreServer(options?: ServerOptions): Promise<KoreServer>;
+export function demoSeed(opts?: {
+	count?: number;
+	accountId?: string;
+	clientId?: string;
+	clientSecret?: string;
+	streamId?: string;
+	enforceJti?: boolean;
+}): DemoSeed;
+export function matchRoute(
+	rawPath: string,
+	method: string,
+):
+	| { kind: 'notFound' }
+	| { kind: 'methodNotAllowed'; allow: string }
+	| { kind: 'list' | 'create' | 'import' | 'bulkUpdate' | 'bulkDelete'; streamId: string }
+	| { kind: 'update' | 'delete'; streamId: string; id: string };
+export const RATE_LIMIT_MESSAGE: string;
+export const VALIDATION_MESSAGE: string;
