@@ -55,6 +55,15 @@ export class KoreContactsApi implements ICredentialType {
 			required: true,
 			description: 'Client Secret of the same JWT app. It signs a short-lived token for every request and is never sent itself.',
 		},
+		{
+			displayName: 'Stream ID for Connection Test',
+			name: 'testStreamId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. st-7dc994f0-4436-5134-9fa8-a942625a1b2c',
+			description:
+				'Optional, used only by the Test button: a stream (bot) ID of this account. The Test reads one contact from it, which proves the Host, Account ID, Client ID, Client Secret and API scope together. Kore cannot confirm them without a stream.',
+		},
 	];
 
 	authenticate = async (
@@ -62,10 +71,43 @@ export class KoreContactsApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => await authenticateRequest(credentials, requestOptions);
 
+	/**
+	 * The Test reads one contact of the stream named below. Only a 2xx answer counts as success, and that
+	 * proves everything at once: host, JWT app (Client ID and Secret), Account ID, API scope and stream.
+	 * Kore ties every Contacts endpoint to a stream, so without one it cannot confirm the credentials;
+	 * the messages below say so instead of reporting a success that was not proven.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.host}}',
-			url: '/agentassist/api/v1/public/n8n-credential-test/contacts',
+			baseURL: '={{ String($credentials.host).trim().replace(/\\/+$/, "") }}',
+			url: '={{ "/agentassist/api/v1/public/" + encodeURIComponent(String($credentials.testStreamId || "").trim() || "no-stream-id-entered") + "/contacts" }}',
+			qs: { skip: 0, limit: 1 },
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Kore answered at this Host but did not accept the request (HTTP 401). If "Stream ID for Connection Test" is empty, Kore cannot confirm the Client ID, Client Secret and Account ID: enter one of your stream IDs (st-…) to test them. Otherwise check the Client ID and Client Secret of the JWT app, the Account ID, that the app is mapped to the "Configuration" API scope, and that the stream belongs to this account.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Kore answered at this Host but refused access (HTTP 403): check that the JWT app is mapped to the "Configuration" API scope and that the stream belongs to this account.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'The Host answered "not found" (HTTP 404) for the Contacts API: check that the Host is your Kore platform URL (e.g. https://platform.kore.ai) and, if entered, the Stream ID for the test. Nothing else could be checked.',
+				},
+			},
+		],
 	};
 }

@@ -2,7 +2,8 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
-import { CREDENTIALS, SECRET, verifyAuth } from '../helpers/kore';
+import { runCredentialTest } from '../helpers/credential-test';
+import { BASE, CREDENTIALS, SECRET, contact, kore, verifyAuth } from '../helpers/kore';
 
 const credential = new KoreContactsApi();
 
@@ -97,7 +98,51 @@ describe('Kore.ai Contacts API credential', () => {
 		await expect(authenticate(overrides)).rejects.toThrow(message);
 	});
 
-	test('has a Test request that goes to the Contacts API of the entered host', () => {
-		expect(credential.test.request.url).toMatch(/^\/agentassist\/api\/v1\/public\/.+\/contacts/);
+});
+
+describe('the credential Test, run the way n8n runs it', () => {
+	test('succeeds only when Kore returns the stream\'s contacts, with a token Kore can verify', async () => {
+		const tokens: string[] = [];
+		kore()
+			.get(`${BASE}/st-42/contacts`)
+			.query({ skip: 0, limit: 1 })
+			.matchHeader('accountId', CREDENTIALS.accountId)
+			.matchHeader('auth', (value) => tokens.push(String(value)) > 0)
+			.reply(200, { results: [contact('c1')], skip: 0, limit: 1, hasMore: false, totalPages: 1, totalResults: 1 });
+		const result = await runCredentialTest({ ...CREDENTIALS, host: ` ${CREDENTIALS.host}/ `, testStreamId: ' st-42 ' });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(tokens).toHaveLength(1);
+		await expect(verifyAuth(tokens[0])).resolves.toBeDefined();
+	});
+
+	test('without a stream it cannot succeed, and says what was not checked', async () => {
+		kore()
+			.get(`${BASE}/no-stream-id-entered/contacts`)
+			.query(true)
+			.times(2) // n8n sends a request that got 401 once more after re-authenticating
+			.reply(401, { errors: [{ msg: 'Invalid SDK credentials', code: 4002 }] });
+		const result = await runCredentialTest({ ...CREDENTIALS });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/Kore answered at this Host.*cannot confirm the Client ID, Client Secret and Account ID/);
+	});
+
+	test('a wrong secret is reported as refused credentials', async () => {
+		kore().get(`${BASE}/st-42/contacts`).query(true).times(2).reply(401, { errors: [{ msg: 'Invalid JWT token', code: 4002 }] });
+		const result = await runCredentialTest({ ...CREDENTIALS, testStreamId: 'st-42', clientSecret: 'wrong' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('check the Client ID and Client Secret');
+		expect(result.message).not.toContain('wrong');
+	});
+
+	test('a host that is not Kore (404) is reported as such', async () => {
+		kore().get(/.*/).query(true).reply(404, '<html>Not Found</html>');
+		const result = await runCredentialTest({ ...CREDENTIALS, testStreamId: 'st-42' });
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/check that the Host is your Kore platform URL/) });
+	});
+
+	test('a plain http host fails the Test with the same clear message, before any request', async () => {
+		const result = await runCredentialTest({ ...CREDENTIALS, host: 'http://platform.kore.ai', testStreamId: 'st-42' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/plain http:\/\//);
 	});
 });

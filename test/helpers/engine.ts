@@ -75,6 +75,11 @@ class TestNodeTypes implements INodeTypes {
 
 const credentialType = new KoreContactsApi();
 
+/** The credentials helper n8n would hand the engine, holding this one stored credential. */
+export function testCredentialsHelper(data: ICredentialDataDecryptedObject): ICredentialsHelper {
+	return new TestCredentialsHelper(data);
+}
+
 /** What n8n's CredentialsHelper does for this credential: stored data (with defaults) and `authenticate`. */
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: ICredentialDataDecryptedObject) {
@@ -207,7 +212,7 @@ export async function runWorkflow(
 
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		credentialsHelper: testCredentialsHelper(options.credentials),
 		currentNodeParameters: undefined,
 		executionId: 'test-execution',
 		restApiUrl: 'http://localhost:5678/rest',
