@@ -56,6 +56,22 @@ export class KoreContactsApi implements ICredentialType {
 			description: 'Client Secret of the same JWT app. It signs a short-lived token for every request and is never sent itself.',
 		},
 		{
+			displayName: 'Requests per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'Kore allows 60 requests per minute per account on the Contacts APIs. Every Kore Contacts node in this n8n that uses this account waits for a free slot instead of being refused. Lower it if other systems use the same account.',
+		},
+		{
+			// Kore's window is a minute. Only a local test server with a scaled clock sets another one.
+			displayName: 'Rate Limit Window (Ms)',
+			name: 'rateLimitWindowMs',
+			type: 'hidden',
+			default: 60000,
+		},
+		{
 			displayName: 'Stream ID for Connection Test',
 			name: 'testStreamId',
 			type: 'string',

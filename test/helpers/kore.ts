@@ -10,6 +10,9 @@ export const CREDENTIALS = {
 	accountId: 'acc-0001',
 	clientId: 'cs-test-client',
 	clientSecret: SECRET,
+	// Pacing is shared per host + account for the whole process: tests that are not about pacing must
+	// not wait for each other.
+	requestsPerMinute: 1_000_000,
 };
 
 export const BASE = '/agentassist/api/v1/public';

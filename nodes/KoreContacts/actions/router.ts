@@ -4,6 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { toOutput } from '../helpers/items';
 import { KoreClient } from '../transport';
 import { operations as contactOperations } from './contact';
+import { readOptions } from './options';
 import type { Operation } from './types';
 
 const resources: Record<string, Record<string, Operation>> = {
@@ -21,9 +22,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" for resource "${resource}" is not known to this version of the node`,
 		);
 	}
+	const { settings, concurrency, options } = readOptions(this);
 	const outcomes = await chosen.execute.call(this, {
 		items: this.getInputData(),
-		client: new KoreClient(this),
+		client: new KoreClient(this, settings),
+		concurrency,
+		options,
 	});
 	return [toOutput(outcomes)];
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ItemOutcome } from '../helpers/items';
 import type { KoreClient } from '../transport';
@@ -7,10 +7,16 @@ import type { KoreClient } from '../transport';
 export interface OperationContext {
 	items: INodeExecutionData[];
 	client: KoreClient;
+	/** How many per-item requests may be in flight at once. */
+	concurrency: number;
+	/** The node's Options collection, for operation-specific options. */
+	options: IDataObject;
 }
 
 /** One operation: its fields and how it runs over the input items. */
 export interface Operation {
 	description: INodeProperties[];
+	/** The operation's own entries in the Options collection. */
+	options?: INodeProperties[];
 	execute(this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]>;
 }

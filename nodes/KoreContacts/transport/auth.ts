@@ -8,7 +8,10 @@ export interface KoreCredentials {
 	accountId: string;
 	clientId: string;
 	clientSecret: string;
-	requestsPerMinute?: number;
+	/** Kore's per-account limit (60 per minute unless Kore agreed otherwise with the account). */
+	requestsPerMinute: number;
+	/** The limit's window: a minute, except against a local test server with a scaled clock. */
+	rateLimitWindowMs: number;
 }
 
 /** A problem with the credential itself; the message is safe to show (never holds the secret). */
@@ -78,9 +81,14 @@ export function readCredentials(credentials: ICredentialDataDecryptedObject): Ko
 		accountId: requiredText(credentials, 'accountId', 'Account ID'),
 		clientId: requiredText(credentials, 'clientId', 'Client ID'),
 		clientSecret: requiredText(credentials, 'clientSecret', 'Client Secret'),
-		requestsPerMinute:
-			typeof credentials.requestsPerMinute === 'number' ? credentials.requestsPerMinute : undefined,
+		requestsPerMinute: positiveNumber(credentials.requestsPerMinute, 60),
+		rateLimitWindowMs: positiveNumber(credentials.rateLimitWindowMs, 60_000),
 	};
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) && number > 0 ? number : fallback;
 }
 
 const encoder = new TextEncoder();

@@ -70,9 +70,6 @@ function hintFor(status: number, subject: RequestSubject): string | undefined {
 	if (status === 412 || status === 400) {
 		return 'Kore rejected the values sent. Check the fields of this item (phone numbers must be digits only).';
 	}
-	if (status === 429) {
-		return 'Kore allows 60 requests per minute per account. The node waits and retries; raise "Max Rate-Limit Wait" if this keeps happening.';
-	}
 	if (status >= 500) {
 		return 'Kore had a problem on its side. Try again later.';
 	}
@@ -90,15 +87,37 @@ export function koreApiError(
 	body: unknown,
 	subject: RequestSubject,
 	itemIndex?: number,
+	attempts = 1,
 ): NodeApiError {
 	const words = koreErrorText(body) ?? (body === undefined || body === '' ? 'No response body' : 'Unexpected response');
+	const tries = attempts > 1 ? `, after ${attempts} attempts` : '';
 	return withMessage(
 		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
 			description: hintFor(status, subject),
 			httpCode: String(status),
 			itemIndex,
 		}),
-		`${words} (HTTP ${status})`,
+		`${words} (HTTP ${status}${tries})`,
+	);
+}
+
+/** The error for a request Kore kept rate-limiting until the node's total wait was used up. */
+export function koreRateLimitError(
+	node: INode,
+	status: number,
+	body: unknown,
+	waitedMs: number,
+	itemIndex?: number,
+): NodeApiError {
+	const words = koreErrorText(body) ?? 'Rate limit exceeded';
+	return withMessage(
+		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
+			description:
+				'Kore allows 60 requests per minute per account, shared by everything that uses the account. Raise "Max Rate-Limit Wait" in the node\'s options, lower "Requests per Minute" in the credential, or run the workflow when the account is less busy.',
+			httpCode: String(status),
+			itemIndex,
+		}),
+		`Rate-limited by Kore: ${words} (HTTP ${status}). Gave up after waiting ${formatMs(waitedMs)} in total for the limit to reset.`,
 	);
 }
 
@@ -149,15 +168,24 @@ export function koreNetworkError(
 	host: string,
 	itemIndex?: number,
 	attempts = 1,
+	notRepeated = false,
 ): NodeApiError {
 	const what = (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
 	const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+	const description = notRepeated
+		? 'This request creates contacts and may have reached Kore before the connection failed, so it was not sent again (that could create the contacts twice). Check in Kore whether they exist before running it again.'
+		: 'Check the Host in the credential and that this n8n can reach it.';
 	return withMessage(
 		new NodeApiError(node, { message: what, networkErrorCode: code ?? 'UNKNOWN' } as JsonObject, {
-			description:
-				'Check the Host in the credential and that this n8n can reach it. Requests are retried when it is safe to send them again.',
+			description,
 			itemIndex,
 		}),
 		`Could not reach Kore at ${host}: ${what}${code ? ` [${code}]` : ''}${tries}`,
 	);
+}
+
+/** A duration for people: "12.5 s", "4 min 3 s". */
+export function formatMs(ms: number): string {
+	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+	return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

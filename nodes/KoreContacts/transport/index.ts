@@ -1,9 +1,19 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
-import { errorCode, koreApiError, koreNetworkError } from './errors';
+import {
+	errorCode,
+	formatMs,
+	isRateLimitResponse,
+	koreApiError,
+	koreErrorText,
+	koreNetworkError,
+	koreRateLimitError,
+} from './errors';
+import { pacerFor } from './pacing';
+import type { Pacer, PacingWait } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
@@ -18,7 +28,52 @@ export interface KoreRequest {
 	/** The contact the request is about, named in error hints. */
 	contactId?: string;
 	itemIndex?: number;
+	/**
+	 * Whether sending the request twice does no harm. Defaults to true for everything but POST: a create
+	 * that may have reached Kore is not sent again, or the contact could be created twice.
+	 */
+	retrySafe?: boolean;
 }
+
+/** How requests behave; the node's Options. */
+export interface RequestSettings {
+	/** Per-request timeout. */
+	timeoutMs: number;
+	/** Retries after a passing fault (5xx, reset, timeout) for requests that are safe to repeat. */
+	maxRetries: number;
+	/** The longest a request may wait, in total, after Kore said the rate limit was exceeded. */
+	maxRateLimitWaitMs: number;
+	/** First back-off after a passing fault; doubles with each retry (with jitter). */
+	retryBaseMs: number;
+}
+
+export const DEFAULT_SETTINGS: RequestSettings = {
+	timeoutMs: 60_000,
+	maxRetries: 4,
+	maxRateLimitWaitMs: 300_000,
+	retryBaseMs: 1_000,
+};
+
+/** Statuses that say "try again later" without saying the request was wrong. */
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+/** Network failures worth another try. */
+const TRANSIENT_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'UND_ERR_SOCKET',
+]);
+/** Failures that prove the request never reached Kore, so even a create may be sent again. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const MAX_BACKOFF_MS = 30_000;
+/** How often (at most) a pacer's waits are logged. */
+const WAIT_LOG_INTERVAL_MS = 10_000;
 
 /**
  * Percent-encodes one path segment so that nothing in it can leave it: `/`, `?`, `#` and `%` are encoded
@@ -36,20 +91,40 @@ export function contactsPath(streamId: string, path: string[] = []): string {
 	return ['', 'agentassist', 'api', 'v1', 'public', encodeSegment(streamId), 'contacts', ...path.map(encodeSegment)].join('/');
 }
 
+/** Milliseconds asked for by a Retry-After header (seconds or an HTTP date), if any. */
+export function retryAfterMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
+	const value = headers?.['retry-after'];
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+interface Response {
+	statusCode: number;
+	body: unknown;
+	headers?: IDataObject;
+}
+
+const lastWaitLog = new WeakMap<Pacer, number>();
+
 /**
  * The one way this package talks to Kore. It alone knows the URLs, the authentication (through the
- * credential's `authenticate`, which signs a token per request), and Kore's error format.
+ * credential's `authenticate`, which signs a token per request), pacing to Kore's per-account rate
+ * limit, retries, and Kore's error format.
  */
 export class KoreClient {
 	private credentials?: Promise<KoreCredentials>;
 
-	constructor(private readonly ctx: IExecuteFunctions) {}
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly settings: RequestSettings = DEFAULT_SETTINGS,
+	) {}
 
 	/** The credential's checked fields (read once per execution). */
 	async getCredentials(itemIndex?: number): Promise<KoreCredentials> {
-		this.credentials ??= this.ctx
-			.getCredentials(CREDENTIAL_TYPE)
-			.then((data) => readCredentials(data));
+		this.credentials ??= this.ctx.getCredentials(CREDENTIAL_TYPE).then((data) => readCredentials(data));
 		try {
 			return await this.credentials;
 		} catch (error) {
@@ -63,35 +138,109 @@ export class KoreClient {
 
 	async request<T = unknown>(req: KoreRequest): Promise<T> {
 		const credentials = await this.getCredentials(req.itemIndex);
+		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs);
+		const signal = this.ctx.getExecutionCancelSignal?.();
+		const retrySafe = req.retrySafe ?? req.method !== 'POST';
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: contactsPath(req.streamId, req.path),
 			qs: req.qs,
 			body: req.body,
 			json: true,
-			headers: { 'Content-Type': 'application/json' },
+			headers: req.body instanceof FormData ? {} : { 'Content-Type': 'application/json' },
+			timeout: this.settings.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
-		let response: { statusCode: number; body: unknown };
-		try {
-			response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx,
-				CREDENTIAL_TYPE,
-				options,
-			)) as { statusCode: number; body: unknown };
-		} catch (error) {
-			throw koreNetworkError(this.ctx.getNode(), errorCode(error), credentials.host, req.itemIndex);
+		const subject = { streamId: req.streamId, contactId: req.contactId };
+		let attempts = 0;
+		let retries = 0;
+		let rateLimitWaitMs = 0;
+		for (;;) {
+			this.logWait(pacer, credentials, await pacer.acquire(signal));
+			attempts++;
+			let response: Response | undefined;
+			let failure: unknown;
+			try {
+				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
+					...options,
+					headers: { ...options.headers },
+				})) as Response;
+			} catch (error) {
+				failure = error;
+			}
+
+			if (response && isRateLimitResponse(response.statusCode, response.body)) {
+				const delay = retryAfterMs(response.headers) ?? pacer.windowMs + Math.round(Math.random() * 1000);
+				if (rateLimitWaitMs + delay > this.settings.maxRateLimitWaitMs) {
+					throw koreRateLimitError(this.ctx.getNode(), response.statusCode, response.body, rateLimitWaitMs, req.itemIndex);
+				}
+				rateLimitWaitMs += delay;
+				pacer.pause(Date.now() + delay);
+				this.ctx.logger.info(
+					`Kore Contacts: Kore answered that the rate limit was exceeded (HTTP ${response.statusCode}: ${koreErrorText(response.body) ?? 'no message'}); waiting ${formatMs(delay)} before retrying`,
+				);
+				continue;
+			}
+			if (response && response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
+
+			const code = failure === undefined ? undefined : errorCode(failure);
+			const transient = response ? TRANSIENT_STATUS.has(response.statusCode) : code !== undefined && TRANSIENT_CODES.has(code);
+			const safe = retrySafe || (code !== undefined && NEVER_SENT_CODES.has(code));
+			if (transient && safe && retries < this.settings.maxRetries && !signal?.aborted) {
+				retries++;
+				const delay = backoffMs(this.settings.retryBaseMs, retries);
+				this.ctx.logger.info(
+					`Kore Contacts: ${req.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
+				);
+				await sleep(delay, signal);
+				continue;
+			}
+			if (response) {
+				throw koreApiError(this.ctx.getNode(), response.statusCode, response.body, subject, req.itemIndex, attempts);
+			}
+			throw koreNetworkError(this.ctx.getNode(), code, credentials.host, req.itemIndex, attempts, !retrySafe);
 		}
-		if (response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
-		throw koreApiError(
-			this.ctx.getNode(),
-			response.statusCode,
-			response.body,
-			{ streamId: req.streamId, contactId: req.contactId },
-			req.itemIndex,
+	}
+
+	/**
+	 * Lists a stream's contacts page by page (Kore's `skip`/`limit`), calling `onPage` with each page's
+	 * contacts, until Kore says there are no more, `onPage` returns false, or — for a server that never
+	 * says so — a page comes back empty or repeats the previous one.
+	 */
+	async listContacts(
+		streamId: string,
+		onPage: (contacts: IDataObject[]) => boolean | void,
+		{ pageSize = 100, itemIndex }: { pageSize?: number; itemIndex?: number } = {},
+	): Promise<void> {
+		let skip = 0;
+		let previousIds = '';
+		for (;;) {
+			const page = await this.request<IDataObject>({ method: 'GET', streamId, qs: { skip, limit: pageSize }, itemIndex });
+			const results = Array.isArray(page?.results) ? (page.results as IDataObject[]) : [];
+			const ids = results.map((contact) => String(contact.id)).join('\n');
+			if (results.length === 0 || ids === previousIds) return;
+			previousIds = ids;
+			if (onPage(results) === false || page.hasMore === false) return;
+			skip += results.length;
+		}
+	}
+
+	private logWait(pacer: Pacer, credentials: KoreCredentials, wait: PacingWait): void {
+		if (wait.waitedMs < 1000) return;
+		const now = Date.now();
+		if (now - (lastWaitLog.get(pacer) ?? 0) < WAIT_LOG_INTERVAL_MS) return;
+		lastWaitLog.set(pacer, now);
+		this.ctx.logger.info(
+			`Kore Contacts: pacing requests to ${pacer.limit} per ${formatMs(credentials.rateLimitWindowMs)} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
 		);
 	}
+}
+
+/** Exponential back-off with jitter: base·2^(n-1), scaled by a random 50–100%, capped at 30 s. */
+export function backoffMs(baseMs: number, retry: number): number {
+	const ceiling = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (retry - 1));
+	return Math.round(ceiling * (0.5 + Math.random() * 0.5));
 }

@@ -21,13 +21,13 @@ export const description: INodeProperties[] = [
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client }: OperationContext,
+	{ items, client, concurrency }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
 		contactId: requiredId(this, 'contactId', index),
 	}));
-	const done = await runEach(this, prepared, 1, async ({ streamId, contactId }, itemIndex) =>
+	const done = await runEach(this, prepared, concurrency, async ({ streamId, contactId }, itemIndex) =>
 		await client.request({ method: 'DELETE', streamId, path: [contactId], contactId, itemIndex }),
 	);
 	return [...failed, ...done];

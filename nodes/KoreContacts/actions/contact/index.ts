@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { optionsCollection } from '../options';
 import type { Operation } from '../types';
 import * as deleteContact from './delete.operation';
 
@@ -36,5 +37,6 @@ export const description: INodeProperties[] = [
 			'The ID of the Kore bot (stream) that holds the contacts. Find it on the bot\'s App Settings page; it starts with "st-".',
 		displayOptions: { show: { resource: ['contact'] } },
 	},
-	...deleteContact.description,
+	...Object.values(operations).flatMap((operation) => operation.description),
+	optionsCollection(Object.values(operations).flatMap((operation) => operation.options ?? [])),
 ];

@@ -101,7 +101,10 @@ describe('Kore errors', () => {
 		[409, { errors: [{ msg: 'Phone number already exists' }, { msg: 'second' }] }, 'Phone number already exists; second (HTTP 409)', undefined],
 	])('HTTP %i becomes Kore\'s words plus the status', async (status, body, message, hint) => {
 		kore().delete(/.*/).times(10).reply(status, body as never);
-		const { error, run } = await runWorkflow('delete-contact.json', { credentials: CREDENTIALS });
+		const { error, run } = await runWorkflow('delete-contact.json', {
+			credentials: CREDENTIALS,
+			node: { parameters: { options: { maxRetries: 0 } } },
+		});
 		expect(error?.message).toBe(message);
 		if (hint) expect(error?.description).toMatch(hint);
 		expect(error?.httpCode ?? (error as Record<string, unknown>)?.httpCode).toBe(String(status));
@@ -112,7 +115,10 @@ describe('Kore errors', () => {
 
 	test('a connection failure names the host and keeps the token out of the run data', async () => {
 		kore().delete(/.*/).times(10).replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND kore.example.test'), { code: 'ENOTFOUND' }));
-		const { error, run } = await runWorkflow('delete-contact.json', { credentials: CREDENTIALS });
+		const { error, run } = await runWorkflow('delete-contact.json', {
+			credentials: CREDENTIALS,
+			node: { parameters: { options: { maxRetries: 0 } } },
+		});
 		expect(error?.message).toBe(`Could not reach Kore at ${HOST}: the host name was not found (check the Host in the credential) [ENOTFOUND]`);
 		const everything = JSON.stringify(run);
 		expect(everything).not.toContain(SECRET);

@@ -44,7 +44,7 @@ describe('Delete, run inside n8n\'s engine', () => {
 				{ stream: 'st-1', koreId: 4711 },
 			],
 		});
-		expect(asked).toEqual(['c1', 'c3', '4711']);
+		expect(asked.sort()).toEqual(['4711', 'c1', 'c3']);
 		expect(outputs[0].map((item) => [item.json.id, item.pairedItem])).toEqual([
 			['c1', { item: 0 }],
 			['c3', { item: 1 }],
@@ -52,15 +52,62 @@ describe('Delete, run inside n8n\'s engine', () => {
 		]);
 	});
 
+	test('under concurrency, answers arriving out of order still come out in input order, paired', async () => {
+		const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+		const answeredAt: string[] = [];
+		ids.forEach((id, n) => {
+			kore()
+				.delete(`${BASE}/st-1/contacts/${id}`)
+				.delay(300 - n * 50) // later items answer sooner
+				.reply(() => {
+					answeredAt.push(id);
+					return [200, contact(id)];
+				});
+		});
+		const { outputs } = await runWorkflow('delete-from-items.json', {
+			credentials: CREDENTIALS,
+			items: ids.map((koreId) => ({ stream: 'st-1', koreId })),
+			node: { parameters: { options: { concurrency: 3 } } },
+		});
+		expect(answeredAt).not.toEqual(ids);
+		expect(outputs[0].map((item) => [item.json.id, item.pairedItem])).toEqual(ids.map((id, n) => [id, { item: n }]));
+	});
+
 	describe('several items, one unknown id', () => {
 		test('On Error "Stop Workflow": the run stops at that item, later items are not sent', async () => {
 			const asked = koreWithUnknownC2();
-			const { error, outputs } = await runWorkflow('delete-from-items.json', { credentials: CREDENTIALS, items: ITEMS });
+			const { error, outputs } = await runWorkflow('delete-from-items.json', {
+				credentials: CREDENTIALS,
+				items: ITEMS,
+				node: { parameters: { options: { concurrency: 1 } } },
+			});
 			expect(error?.message).toBe('Contact not found (HTTP 404)');
 			expect(error?.description).toBe('No contact with ID "c2" exists in stream "st-1", or it was already deleted.');
 			expect(error?.context?.itemIndex).toBe(1);
 			expect(asked).toEqual(['c1', 'c2']);
 			expect(outputs).toEqual([]);
+		});
+
+		test('with Concurrency 3, requests already in flight finish but no new one starts', async () => {
+			// c1 and c3 answer slowly, so c2's 404 arrives while they are still in flight.
+			const asked: string[] = [];
+			for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) {
+				kore()
+					.delete(`${BASE}/st-1/contacts/${id}`)
+					.delay(id === 'c2' ? 0 : 200)
+					.reply(() => {
+						asked.push(id);
+						return id === 'c2' ? [404, koreError('Contact not found', 404)] : [200, contact(id)];
+					});
+			}
+			const items = ['c1', 'c2', 'c3', 'c4', 'c5'].map((koreId) => ({ stream: 'st-1', koreId }));
+			const { error } = await runWorkflow('delete-from-items.json', {
+				credentials: CREDENTIALS,
+				items,
+				node: { parameters: { options: { concurrency: 3 } } },
+			});
+			expect(error?.context?.itemIndex).toBe(1);
+			expect(asked.sort()).toEqual(['c1', 'c2', 'c3']);
 		});
 
 		test('On Error "Continue": the failed item becomes an error item paired with its input', async () => {
@@ -71,7 +118,7 @@ describe('Delete, run inside n8n\'s engine', () => {
 				node: { onError: 'continueRegularOutput' },
 			});
 			expect(error).toBeUndefined();
-			expect(asked).toEqual(['c1', 'c2', 'c3']);
+			expect(asked.sort()).toEqual(['c1', 'c2', 'c3']);
 			expect(outputs).toHaveLength(1);
 			expect(outputs[0]).toEqual([
 				{ json: expect.objectContaining({ id: 'c1', status: 'INACTIVE' }), pairedItem: { item: 0 } },
@@ -138,7 +185,7 @@ describe('Delete, run inside n8n\'s engine', () => {
 				items,
 				node: { onError: 'continueRegularOutput' },
 			});
-			expect(asked).toEqual(['c1', 'c3']);
+			expect(asked.sort()).toEqual(['c1', 'c3']);
 			expect(outputs[0].map((item) => [item.json.id ?? item.json.error, item.pairedItem])).toEqual([
 				['c1', { item: 0 }],
 				['Item 1: "Contact ID" is empty — nothing was sent to Kore for this item', { item: 1 }],

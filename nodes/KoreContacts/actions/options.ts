@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_SETTINGS } from '../transport';
+import type { RequestSettings } from '../transport';
+
+/** Operations that send one request per input item, and so can overlap a few of them. */
+export const PER_ITEM_OPERATIONS = ['create', 'delete', 'update'];
+
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Options every operation has: how requests behave. Operations add their own to this collection. */
+export function optionsCollection(operationOptions: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { resource: ['contact'] } },
+		options: [
+			...operationOptions,
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: DEFAULT_CONCURRENCY,
+				description:
+					'How many items are sent to Kore at the same time. Output order and item pairing stay as in the input whatever this is; all requests still respect the account\'s rate limit.',
+				displayOptions: { show: { '/operation': PER_ITEM_OPERATIONS } },
+			},
+			{
+				displayName: 'Max Rate-Limit Wait (Seconds)',
+				name: 'maxRateLimitWait',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 300,
+				description:
+					'When Kore answers that its per-minute limit was exceeded, the node waits for the limit to reset and sends the request again. This is the longest it waits in total for one request before the item fails.',
+			},
+			{
+				displayName: 'Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 4,
+				description:
+					'How often a request is sent again after a passing fault (Kore errors 500, 502, 503, 504, a dropped connection or a timeout), with growing pauses. Creates are only sent again when the connection was refused, so a contact is never created twice.',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description: 'How long to wait for Kore to answer one request',
+			},
+		],
+	};
+}
+
+function numberOption(options: IDataObject, name: string, fallback: number): number {
+	const value = options[name];
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** The node's Options as transport settings and a concurrency. */
+export function readOptions(ctx: IExecuteFunctions): { settings: RequestSettings; concurrency: number; options: IDataObject } {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		options,
+		concurrency: Math.max(1, Math.floor(numberOption(options, 'concurrency', DEFAULT_CONCURRENCY))),
+		settings: {
+			...DEFAULT_SETTINGS,
+			timeoutMs: Math.max(1, numberOption(options, 'timeout', DEFAULT_SETTINGS.timeoutMs / 1000)) * 1000,
+			maxRetries: Math.floor(numberOption(options, 'maxRetries', DEFAULT_SETTINGS.maxRetries)),
+			maxRateLimitWaitMs: numberOption(options, 'maxRateLimitWait', DEFAULT_SETTINGS.maxRateLimitWaitMs / 1000) * 1000,
+		},
+	};
+}

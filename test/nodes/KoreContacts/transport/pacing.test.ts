@@ -1,0 +1,86 @@
+import { Pacer, WINDOW_MARGIN, pacerFor } from '../../../../nodes/KoreContacts/transport/pacing';
+
+beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+afterEach(() => jest.useRealTimers());
+
+/** Starts `count` acquisitions and records when (fake ms from start) each one was granted. */
+function acquireAll(pacer: Pacer, count: number) {
+	const start = Date.now();
+	const granted: number[] = [];
+	const all = Promise.all(
+		Array.from({ length: count }, async () => {
+			await pacer.acquire();
+			granted.push(Date.now() - start);
+		}),
+	);
+	return { granted, all };
+}
+
+describe('Pacer', () => {
+	test('lets `limit` requests through at once, then one per freed slot of the rolling window', async () => {
+		const pacer = new Pacer(3, 1000);
+		const { granted, all } = acquireAll(pacer, 7);
+		await jest.advanceTimersByTimeAsync(5000);
+		await all;
+		expect(granted).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
+	});
+
+	test('never lets more than `limit` start in any window, whenever requests arrive', async () => {
+		const pacer = new Pacer(5, 1000);
+		const starts: number[] = [];
+		const work: Array<Promise<void>> = [];
+		for (let tick = 0; tick < 40; tick++) {
+			for (let k = 0; k < (tick % 3) + 1; k++) {
+				work.push(pacer.acquire().then(() => void starts.push(Date.now())));
+			}
+			await jest.advanceTimersByTimeAsync(137);
+		}
+		await jest.advanceTimersByTimeAsync(60_000);
+		await Promise.all(work);
+		starts.sort((a, b) => a - b);
+		for (let i = 5; i < starts.length; i++) expect(starts[i] - starts[i - 5]).toBeGreaterThanOrEqual(1000);
+		expect(starts).toHaveLength(work.length);
+	});
+
+	test('reports how long a request waited and how many still wait', async () => {
+		const pacer = new Pacer(1, 500);
+		const first = pacer.acquire();
+		const second = pacer.acquire();
+		const third = pacer.acquire();
+		await jest.advanceTimersByTimeAsync(1000);
+		expect(await first).toEqual({ waitedMs: 0, queued: 0 });
+		expect(await second).toEqual({ waitedMs: 500, queued: 1 });
+		expect(await third).toEqual({ waitedMs: 1000, queued: 0 });
+	});
+
+	test('pause holds everything back until the given time', async () => {
+		const pacer = new Pacer(100, 1000);
+		pacer.pause(Date.now() + 4000);
+		const { granted, all } = acquireAll(pacer, 2);
+		await jest.advanceTimersByTimeAsync(5000);
+		await all;
+		expect(granted).toEqual([4000, 4000]);
+	});
+
+	test('an aborted wait leaves the queue without taking a slot', async () => {
+		const pacer = new Pacer(1, 1000);
+		await pacer.acquire();
+		const controller = new AbortController();
+		const aborted = pacer.acquire(controller.signal);
+		const next = pacer.acquire();
+		controller.abort(new Error('cancelled'));
+		await expect(aborted).rejects.toThrow('cancelled');
+		await jest.advanceTimersByTimeAsync(1000);
+		await expect(next).resolves.toEqual({ waitedMs: 1000, queued: 0 });
+	});
+
+	test('one pacer per host and account, shared by every caller in the process', () => {
+		const a = pacerFor('https://h', 'acc-shared', 60, 60_000);
+		expect(pacerFor('https://h', 'acc-shared', 60, 60_000)).toBe(a);
+		expect(pacerFor('https://h', 'acc-other', 60, 60_000)).not.toBe(a);
+		expect(pacerFor('https://other', 'acc-shared', 60, 60_000)).not.toBe(a);
+		expect(a.windowMs).toBe(Math.round(60_000 * (1 + WINDOW_MARGIN)));
+		pacerFor('https://h', 'acc-shared', 30, 60_000);
+		expect(a.limit).toBe(30);
+	});
+});
