@@ -16,7 +16,7 @@ import type {
 } from 'n8n-workflow';
 
 import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
-import { testCredentialsHelper } from './engine';
+import { SingleCredentialHelper } from '../../scripts/lib/engine';
 
 export async function runCredentialTest(
 	data: ICredentialDataDecryptedObject,
@@ -55,7 +55,7 @@ export async function runCredentialTest(
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const additionalData = {
-		credentialsHelper: testCredentialsHelper(data),
+		credentialsHelper: new SingleCredentialHelper(credentialType, data),
 		currentNodeParameters: node.parameters,
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;

@@ -107,7 +107,7 @@ describe('Kore errors', () => {
 		});
 		expect(error?.message).toBe(message);
 		if (hint) expect(error?.description).toMatch(hint);
-		expect(error?.httpCode ?? (error as Record<string, unknown>)?.httpCode).toBe(String(status));
+		expect(error?.httpCode).toBe(String(status));
 		const everything = JSON.stringify(run);
 		expect(everything).not.toContain(SECRET);
 		expect(everything).not.toMatch(/eyJhbGciOi/); // no JWT (header {"alg":…) anywhere in the run

@@ -1,0 +1,33 @@
+import type { ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeType, IRun, IRunData } from 'n8n-workflow';
+
+export interface LogLine {
+	level: string;
+	message: string;
+	meta?: unknown;
+}
+
+export interface EngineResult {
+	run: IRun;
+	runData: IRunData;
+	error?: IRun['data']['resultData']['error'];
+	logs: LogLine[];
+}
+
+export function runWorkflow(
+	workflow: object,
+	options: {
+		nodeTypes: Record<string, INodeType>;
+		credentialType: ICredentialType;
+		credentials: ICredentialDataDecryptedObject;
+		items?: IDataObject[];
+		print?: (level: string, message: string) => void;
+	},
+): Promise<EngineResult>;
+
+export function nodeOutputs(result: EngineResult, nodeName: string): INodeExecutionData[][];
+
+export class SingleCredentialHelper extends ICredentialsHelper {
+	constructor(credentialType: ICredentialType, data: ICredentialDataDecryptedObject);
+}
+
+export const MANUAL_TRIGGER: string;

@@ -1,0 +1,168 @@
+'use strict';
+/**
+ * Runs a workflow inside n8n's own engine, in this process: a `Workflow` from n8n-workflow executed by
+ * n8n-core's `WorkflowExecute`, as n8n runs a manual execution. The node and credential classes are
+ * the real ones (the tests pass the TypeScript sources, the demo and the benchmark the compiled dist),
+ * so requests go through n8n's HTTP helper and the credential's own `authenticate`. Only what n8n's
+ * database would provide — the stored credential — is supplied here, as n8n's own test harness does
+ * (n8n repo: packages/core/nodes-testing).
+ *
+ * Used by the tests (test/helpers/engine.ts), `npm start` (scripts/demo.js) and `npm run bench`.
+ */
+const { Logger } = require('@n8n/backend-common');
+const { Container } = require('@n8n/di');
+const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
+
+const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
+
+/** Stands in for n8n-nodes-base's Manual Trigger: workflows pin its output, so it never runs. */
+class ManualTriggerStub {
+	constructor() {
+		this.description = {
+			displayName: 'Manual Trigger',
+			name: 'manualTrigger',
+			group: ['trigger'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Manual Trigger' },
+			inputs: [],
+			outputs: ['main'],
+			properties: [],
+		};
+	}
+
+	async trigger() {
+		return {};
+	}
+}
+
+/** What n8n's CredentialsHelper does for one stored credential: its data (with defaults) and `authenticate`. */
+class SingleCredentialHelper extends ICredentialsHelper {
+	constructor(credentialType, data) {
+		super();
+		this.credentialType = credentialType;
+		this.data = data;
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	async authenticate(credentials, typeName, requestOptions) {
+		this.expectType(typeName);
+		if (typeof this.credentialType.authenticate !== 'function') return requestOptions;
+		return await this.credentialType.authenticate(credentials, requestOptions);
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials() {
+		throw new Error('not used');
+	}
+
+	async getDecrypted(_additionalData, _nodeCredentials, type) {
+		this.expectType(type);
+		const defaults = NodeHelpers.getNodeParameters(this.credentialType.properties, this.data, false, false, null, null);
+		return { ...defaults, ...this.data };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return this.credentialType.properties;
+	}
+
+	expectType(type) {
+		if (type !== this.credentialType.name) throw new Error(`Unexpected credential type ${type}`);
+	}
+}
+
+/** A logger that keeps what nodes log, and optionally prints it. */
+function captureLogger(lines, print) {
+	const log = (level) => (message, meta) => {
+		lines.push({ level, message, meta });
+		if (print) print(level, message);
+	};
+	const logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') };
+	logger.scoped = () => logger;
+	return logger;
+}
+
+/**
+ * Runs `workflow` (n8n workflow JSON). The node types are `nodeTypes` (type name → instance) plus a
+ * Manual Trigger whose items come from `items` or the workflow's pinned data.
+ *
+ * @param {object} workflow
+ * @param {{ nodeTypes: Record<string, object>, credentialType: object, credentials: object,
+ *   items?: object[], print?: (level: string, message: string) => void }} options
+ */
+async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, items, print }) {
+	const data = JSON.parse(JSON.stringify(workflow));
+	const trigger = data.nodes.find((node) => node.type === MANUAL_TRIGGER);
+	if (!trigger) throw new Error('The workflow has no Manual Trigger');
+	const pinData = { ...(data.pinData ?? {}) };
+	if (items) pinData[trigger.name] = items.map((json) => ({ json }));
+	pinData[trigger.name] ??= [{ json: {} }];
+
+	const types = { [MANUAL_TRIGGER]: new ManualTriggerStub(), ...nodeTypes };
+	const nodeTypesProvider = {
+		getByName: (type) => nodeTypesProvider.getByNameAndVersion(type),
+		getByNameAndVersion: (type) => {
+			if (!types[type]) throw new Error(`Unknown node type in workflow: ${type}`);
+			return types[type];
+		},
+		getKnownTypes: () => ({}),
+	};
+	const instance = new Workflow({
+		id: data.id ?? 'workflow',
+		name: data.name,
+		nodes: data.nodes,
+		connections: data.connections,
+		active: false,
+		nodeTypes: nodeTypesProvider,
+		settings: data.settings,
+	});
+
+	const logs = [];
+	Container.set(Logger, captureLogger(logs, print));
+	const hooks = new ExecutionLifecycleHooks('manual', 'execution', { ...data, id: instance.id });
+	const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', resolve));
+	const additionalData = {
+		hooks,
+		credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
+		currentNodeParameters: undefined,
+		executionId: 'execution',
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+		userId: 'user',
+	};
+	await new WorkflowExecute(additionalData, 'manual').run({ workflow: instance, pinData });
+	const run = await finished;
+	return { run, runData: run.data.resultData.runData, error: run.data.resultData.error, logs };
+}
+
+/** The outputs of a node's first run: `[main]`, or `[main, error]` with an error output. */
+function nodeOutputs(result, nodeName) {
+	const first = result.runData[nodeName]?.[0];
+	return (first?.data?.main ?? []).map((items) => items ?? []);
+}
+
+module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, MANUAL_TRIGGER };
