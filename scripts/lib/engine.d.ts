@@ -19,7 +19,7 @@ export function runWorkflow(
 		nodeTypes: Record<string, INodeType>;
 		credentialType: ICredentialType;
 		credentials: ICredentialDataDecryptedObject;
-		items?: IDataObject[];
+		items?: Array<IDataObject | Pick<INodeExecutionData, 'json' | 'binary'>>;
 		print?: (level: string, message: string) => void;
 	},
 ): Promise<EngineResult>;

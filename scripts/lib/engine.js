@@ -90,6 +90,11 @@ class SingleCredentialHelper extends ICredentialsHelper {
 	}
 }
 
+/** `{ json, binary? }` rather than a plain JSON object. */
+function isExecutionData(item) {
+	return item !== null && typeof item === 'object' && typeof item.json === 'object' && Object.keys(item).every((key) => ['json', 'binary'].includes(key));
+}
+
 /** A logger that keeps what nodes log, and optionally prints it. */
 function captureLogger(lines, print) {
 	const log = (level) => (message, meta) => {
@@ -103,7 +108,8 @@ function captureLogger(lines, print) {
 
 /**
  * Runs `workflow` (n8n workflow JSON). The node types are `nodeTypes` (type name → instance) plus a
- * Manual Trigger whose items come from `items` or the workflow's pinned data.
+ * Manual Trigger whose items come from `items` (JSON objects, or `{ json, binary }` items) or the
+ * workflow's pinned data.
  *
  * @param {object} workflow
  * @param {{ nodeTypes: Record<string, object>, credentialType: object, credentials: object,
@@ -114,7 +120,7 @@ async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, i
 	const trigger = data.nodes.find((node) => node.type === MANUAL_TRIGGER);
 	if (!trigger) throw new Error('The workflow has no Manual Trigger');
 	const pinData = { ...(data.pinData ?? {}) };
-	if (items) pinData[trigger.name] = items.map((json) => ({ json }));
+	if (items) pinData[trigger.name] = items.map((item) => (isExecutionData(item) ? item : { json: item }));
 	pinData[trigger.name] ??= [{ json: {} }];
 
 	const types = { [MANUAL_TRIGGER]: new ManualTriggerStub(), ...nodeTypes };

@@ -23,8 +23,8 @@ export interface RunResult extends EngineResult {
 
 export interface RunOptions {
 	credentials: ICredentialDataDecryptedObject;
-	/** Replaces the pinned items of the trigger node. */
-	items?: IDataObject[];
+	/** Replaces the pinned items of the trigger node: JSON objects, or `{ json, binary }` items. */
+	items?: Array<IDataObject | Pick<INodeExecutionData, 'json' | 'binary'>>;
 	/** Changes to the Kore node (parameters are merged). */
 	node?: { parameters?: IDataObject; onError?: string };
 }

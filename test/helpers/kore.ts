@@ -42,6 +42,50 @@ export function koreError(msg: string, code = 0) {
 
 export const kore = () => nock(HOST);
 
+/** A request as the fake Kore received it. */
+export interface SeenRequest {
+	method: string;
+	/** The raw path, percent-encoding as sent, without the query. */
+	path: string;
+	query: URLSearchParams;
+	headers: Record<string, string>;
+	/** Parsed JSON, or the raw bytes for other content types. */
+	body: unknown;
+}
+
+/**
+ * Answers every request to the Kore host with `handler` and records it. nock 15 hands a reply function
+ * the fetch Request that was made.
+ */
+export function fakeKore(handler: (request: SeenRequest) => [number, unknown?, Record<string, string>?]): SeenRequest[] {
+	const seen: SeenRequest[] = [];
+	const scope = kore().persist();
+	for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+		scope.intercept(() => true, method).reply(async (request: unknown) => {
+			const { url, headers } = request as Request;
+			const raw = Buffer.from(await (request as Request).arrayBuffer());
+			const target = new URL(url);
+			const headerObject = Object.fromEntries(headers.entries());
+			const isJson = /json/.test(headerObject['content-type'] ?? '') && raw.length > 0;
+			const entry: SeenRequest = {
+				method,
+				path: url.slice(HOST.length).split('?')[0],
+				query: target.searchParams,
+				headers: headerObject,
+				body: isJson ? JSON.parse(raw.toString('utf8')) : raw,
+			};
+			seen.push(entry);
+			return handler(entry) as [number, nock.Body, Record<string, string>?];
+		});
+	}
+	return seen;
+}
+
+/** A Get All page as Kore sends it. */
+export function page(results: IDataObject[], skip: number, limit: number, total: number) {
+	return { results, skip, limit, hasMore: skip + results.length < total, totalPages: Math.ceil(total / limit), totalResults: total };
+}
+
 /** Verifies a request's `auth` header the way Kore would, and returns its payload. */
 export async function verifyAuth(token: string | string[] | undefined) {
 	if (typeof token !== 'string') throw new Error('no auth header');

@@ -8,6 +8,11 @@ export const PER_ITEM_OPERATIONS = ['create', 'delete', 'update'];
 
 export const DEFAULT_CONCURRENCY = 4;
 
+/** Operations that send many contacts per request. */
+export const BATCH_OPERATIONS = ['create', 'deleteMany', 'updateMany'];
+
+export const DEFAULT_BATCH_SIZE = 100;
+
 /** Options every operation has: how requests behave. Operations add their own to this collection. */
 export function optionsCollection(operationOptions: INodeProperties[]): INodeProperties {
 	return {
@@ -19,6 +24,16 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 		displayOptions: { show: { resource: ['contact'] } },
 		options: [
 			...operationOptions,
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: 100,
+				description:
+					'How many contacts go in one request to Kore (Delete Many, Update Many, and Create with Send in One Request). Kore does not document a maximum; 100 is a safe size.',
+				displayOptions: { show: { '/operation': BATCH_OPERATIONS } },
+			},
 			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
@@ -65,11 +80,17 @@ function numberOption(options: IDataObject, name: string, fallback: number): num
 }
 
 /** The node's Options as transport settings and a concurrency. */
-export function readOptions(ctx: IExecuteFunctions): { settings: RequestSettings; concurrency: number; options: IDataObject } {
+export function readOptions(ctx: IExecuteFunctions): {
+	settings: RequestSettings;
+	concurrency: number;
+	batchSize: number;
+	options: IDataObject;
+} {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	return {
 		options,
 		concurrency: Math.max(1, Math.floor(numberOption(options, 'concurrency', DEFAULT_CONCURRENCY))),
+		batchSize: Math.max(1, Math.floor(numberOption(options, 'batchSize', DEFAULT_BATCH_SIZE))),
 		settings: {
 			...DEFAULT_SETTINGS,
 			timeoutMs: Math.max(1, numberOption(options, 'timeout', DEFAULT_SETTINGS.timeoutMs / 1000)) * 1000,

@@ -22,12 +22,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" for resource "${resource}" is not known to this version of the node`,
 		);
 	}
-	const { settings, concurrency, options } = readOptions(this);
+	const { settings, ...rest } = readOptions(this);
 	const outcomes = await chosen.execute.call(this, {
 		items: this.getInputData(),
 		client: new KoreClient(this, settings),
-		concurrency,
-		options,
+		...rest,
 	});
 	return [toOutput(outcomes)];
 }

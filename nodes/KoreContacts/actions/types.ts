@@ -9,6 +9,8 @@ export interface OperationContext {
 	client: KoreClient;
 	/** How many per-item requests may be in flight at once. */
 	concurrency: number;
+	/** How many contacts go in one bulk request. */
+	batchSize: number;
 	/** The node's Options collection, for operation-specific options. */
 	options: IDataObject;
 }

@@ -79,6 +79,59 @@ export async function runEach<T>(
 }
 
 /**
+ * Sends prepared items in batches: items are grouped by `group` (e.g. the stream, in order of first
+ * appearance), items with the same `dedupe` key in a group are sent once and share the outcome, and each
+ * group is cut into batches of at most `size`. `send` returns an outcome for every entry of its batch; a
+ * batch that throws fails all its items. Without "continue on fail" the first failure stops further
+ * batches and is thrown.
+ */
+export async function runBatches<T>(
+	ctx: IExecuteFunctions,
+	prepared: Array<Prepared<T>>,
+	{ group, dedupe, size }: { group: (value: T) => string; dedupe?: (value: T) => string; size: number },
+	send: (batch: Array<Prepared<T>>) => Promise<ItemOutcome[]>,
+): Promise<ItemOutcome[]> {
+	const continueOnFail = ctx.continueOnFail();
+	const groups = new Map<string, Array<Prepared<T>>>();
+	const duplicates = new Map<number, number[]>();
+	const firstByKey = new Map<string, number>();
+	for (const entry of prepared) {
+		const groupKey = group(entry.value);
+		if (dedupe) {
+			const key = `${groupKey}\n${dedupe(entry.value)}`;
+			const first = firstByKey.get(key);
+			if (first !== undefined) {
+				duplicates.get(first)!.push(entry.index);
+				continue;
+			}
+			firstByKey.set(key, entry.index);
+			duplicates.set(entry.index, []);
+		}
+		if (!groups.has(groupKey)) groups.set(groupKey, []);
+		groups.get(groupKey)!.push(entry);
+	}
+	const outcomes: ItemOutcome[] = [];
+	for (const entries of groups.values()) {
+		for (let start = 0; start < entries.length; start += size) {
+			const batch = entries.slice(start, start + size);
+			let batchOutcomes: ItemOutcome[];
+			try {
+				batchOutcomes = await send(batch);
+			} catch (error) {
+				batchOutcomes = batch.map(({ index }) => ({ index, error: asItemError(ctx, error, index) }));
+			}
+			for (const outcome of batchOutcomes) {
+				outcomes.push(outcome);
+				for (const index of duplicates.get(outcome.index) ?? []) outcomes.push({ ...outcome, index });
+			}
+			const firstError = batchOutcomes.find((outcome) => 'error' in outcome);
+			if (firstError && !continueOnFail) throw (firstError as { error: ItemError }).error;
+		}
+	}
+	return outcomes;
+}
+
+/**
  * The node's output in input order: each item's results paired with it, a failed item as an error item
  * (`{ error, details }`, which n8n routes to the error output when that output is enabled).
  */

@@ -15,30 +15,32 @@ export function textParameter(ctx: IExecuteFunctions, name: string, index: numbe
 const LABELS: Record<string, string> = {
 	streamId: 'Stream ID',
 	contactId: 'Contact ID',
+	phoneNumber: 'Phone Number',
+	binaryPropertyName: 'Input Binary Field',
 };
 
 function labelOf(name: string): string {
 	return LABELS[name] ?? name;
 }
 
+/** A required parameter as trimmed, non-blank text. */
+export function requiredText(ctx: IExecuteFunctions, name: string, index: number): string {
+	const value = textParameter(ctx, name, index);
+	if (value === '') {
+		const label = labelOf(name);
+		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "${label}" is empty — nothing was sent to Kore for this item`, {
+			itemIndex: index,
+			description: `Set "${label}", e.g. map it from the incoming data with an expression such as {{ $json.${name} }}.`,
+		});
+	}
+	return value;
+}
+
 /** A required identifier (Stream ID, Contact ID): not blank, and usable as one URL path segment. */
 export function requiredId(ctx: IExecuteFunctions, name: string, index: number): string {
-	const value = textParameter(ctx, name, index);
-	const label = labelOf(name);
-	if (value === '') {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Item ${index}: "${label}" is empty — nothing was sent to Kore for this item`,
-			{
-				itemIndex: index,
-				description: `Set "${label}", e.g. map it from the incoming data with an expression such as {{ $json.${name} }}.`,
-			},
-		);
-	}
+	const value = requiredText(ctx, name, index);
 	if (value === '.' || value === '..') {
-		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "${label}" cannot be "${value}"`, {
-			itemIndex: index,
-		});
+		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "${labelOf(name)}" cannot be "${value}"`, { itemIndex: index });
 	}
 	return value;
 }

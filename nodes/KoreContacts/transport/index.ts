@@ -25,6 +25,8 @@ export interface KoreRequest {
 	path?: string[];
 	qs?: IDataObject;
 	body?: IHttpRequestOptions['body'];
+	/** The body's type when it is not JSON (e.g. a multipart upload). */
+	contentType?: string;
 	/** The contact the request is about, named in error hints. */
 	contactId?: string;
 	itemIndex?: number;
@@ -147,7 +149,7 @@ export class KoreClient {
 			qs: req.qs,
 			body: req.body,
 			json: true,
-			headers: req.body instanceof FormData ? {} : { 'Content-Type': 'application/json' },
+			headers: { 'Content-Type': req.contentType ?? 'application/json' },
 			timeout: this.settings.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,

@@ -2,11 +2,23 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection } from '../options';
 import type { Operation } from '../types';
+import * as create from './create.operation';
 import * as deleteContact from './delete.operation';
+import * as deleteMany from './deleteMany.operation';
+import * as getAll from './getAll.operation';
+import * as importCsv from './importCsv.operation';
+import * as update from './update.operation';
+import * as updateMany from './updateMany.operation';
 
 /** Every Contact operation, by the value saved in workflows (a public contract: never rename one). */
 export const operations: Record<string, Operation> = {
+	create,
 	delete: deleteContact,
+	deleteMany,
+	getAll,
+	importCsv,
+	update,
+	updateMany,
 };
 
 export const description: INodeProperties[] = [
@@ -18,10 +30,46 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contact'] } },
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a contact from each input item (name, salutation, phone number)',
+				action: 'Create a contact',
+			},
+			{
 				name: 'Delete',
 				value: 'delete',
-				description: 'Delete a contact by its ID (Kore marks it INACTIVE)',
+				description: 'Delete a contact by its ID or phone number (Kore marks it INACTIVE)',
 				action: 'Delete a contact',
+			},
+			{
+				name: 'Delete Many',
+				value: 'deleteMany',
+				description: 'Delete the contacts named by the input items with Kore\'s bulk endpoint, in batches',
+				action: 'Delete many contacts',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List the contacts of a stream, optionally filtered by status or phone number',
+				action: 'Get many contacts',
+			},
+			{
+				name: 'Import CSV',
+				value: 'importCsv',
+				description: 'Create contacts from a CSV file in the input item\'s binary data',
+				action: 'Import contacts from a CSV file',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Change fields of a contact found by its ID or phone number; other fields keep their values',
+				action: 'Update a contact',
+			},
+			{
+				name: 'Update Many',
+				value: 'updateMany',
+				description: 'Change the contacts named by the input items with Kore\'s bulk endpoint, in batches',
+				action: 'Update many contacts',
 			},
 		],
 		default: 'delete',

@@ -2,24 +2,13 @@ import nock from 'nock';
 
 import { contactsPath, encodeSegment } from '../../../../nodes/KoreContacts/transport';
 import { runWorkflow } from '../../../helpers/engine';
-import { BASE, CREDENTIALS, HOST, SECRET, contact, kore, koreError } from '../../../helpers/kore';
+import { BASE, CREDENTIALS, HOST, SECRET, contact, fakeKore, kore, koreError } from '../../../helpers/kore';
 
 const STREAM = 'st-7dc994f0-4436-5134-9fa8-a942625a1b2c';
 
 /** Records every request to the Kore host, answering with `reply`. */
 function recordRequests(reply: (path: string) => [number, unknown] = () => [200, contact('x')]) {
-	const seen: Array<{ method: string; path: string; headers: Record<string, unknown> }> = [];
-	const scope = kore().persist();
-	for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
-		// nock 15 hands a reply function the fetch Request that was made.
-		scope.intercept(() => true, method).reply((request: unknown) => {
-			const { url, headers } = request as Request;
-			const path = url.slice(HOST.length);
-			seen.push({ method, path, headers: Object.fromEntries(headers.entries()) });
-			return reply(path) as [number, nock.Body];
-		});
-	}
-	return seen;
+	return fakeKore((request) => reply(request.path));
 }
 
 describe('URL building', () => {

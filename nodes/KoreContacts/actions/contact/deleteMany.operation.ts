@@ -1,0 +1,71 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeProperties, JsonObject } from 'n8n-workflow';
+
+import { prepareItems, runBatches } from '../../helpers/items';
+import type { ItemOutcome, Prepared } from '../../helpers/items';
+import { requiredId } from '../../helpers/params';
+import { bulkOutcomes } from '../../transport/bulk';
+import type { BulkOutcome } from '../../transport/bulk';
+import type { OperationContext } from '../types';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. {{ $json.koreId }}',
+		description:
+			'The Kore ID of the contact to delete, usually an expression: each input item names one contact, and the node sends them to Kore\'s bulk-delete endpoint in batches (see Batch Size). A contact named by several items is sent once.',
+		displayOptions: { show: { resource: ['contact'], operation: ['deleteMany'] } },
+	},
+];
+
+/** Turns Kore's bulk answer into one outcome per item of the batch. */
+export function toItemOutcomes<T extends { contactId: string }>(
+	node: INode,
+	batch: Array<Prepared<T>>,
+	outcomes: Map<string, BulkOutcome>,
+	success: (value: T, record: Record<string, unknown>) => Record<string, unknown>,
+	verb: string,
+): ItemOutcome[] {
+	return batch.map(({ index, value }) => {
+		const outcome = outcomes.get(value.contactId)!;
+		if (outcome.ok) return { index, json: [success(value, outcome.record) as never] };
+		const error = new NodeApiError(node, { message: outcome.reason } as JsonObject, {
+			itemIndex: index,
+			description: `Kore's bulk ${verb} reported this contact as failed; the other contacts of the batch are not affected.`,
+		});
+		error.message = `Could not ${verb} contact "${value.contactId}": ${outcome.reason}`;
+		return { index, error };
+	});
+}
+
+/** Deletes the contacts named by the input items with Kore's bulk-delete endpoint, in batches. */
+export async function execute(
+	this: IExecuteFunctions,
+	{ items, client, batchSize }: OperationContext,
+): Promise<ItemOutcome[]> {
+	const { prepared, failed } = prepareItems(this, items, (index) => ({
+		streamId: requiredId(this, 'streamId', index),
+		contactId: requiredId(this, 'contactId', index),
+	}));
+	const done = await runBatches(
+		this,
+		prepared,
+		{ group: (value) => value.streamId, dedupe: (value) => value.contactId, size: batchSize },
+		async (batch) => {
+			const ids = batch.map(({ value }) => value.contactId);
+			const answer = await client.request({
+				method: 'DELETE',
+				streamId: batch[0].value.streamId,
+				path: ['bulk-delete'],
+				body: { ids },
+				itemIndex: batch[0].index,
+			});
+			return toItemOutcomes(this.getNode(), batch, bulkOutcomes(answer, ids), ({ contactId }) => ({ id: contactId, deleted: true }), 'delete');
+		},
+	);
+	return [...failed, ...done];
+}

@@ -1,0 +1,76 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { ContactDirectory } from '../../helpers/directory';
+import { requiredId, requiredText, textParameter } from '../../helpers/params';
+
+/** Which contact an item is about: by Kore ID, or by phone number (looked up in the stream). */
+export type Target = { by: 'id'; contactId: string } | { by: 'phone'; phoneNumber: string; countryCode?: string };
+
+/** "Contact By: ID | Phone Number" and its fields, for the operations in `operations`. */
+export function targetProperties(operations: string[], verb: string): INodeProperties[] {
+	const show = { resource: ['contact'], operation: operations };
+	return [
+		{
+			displayName: 'Contact By',
+			name: 'contactBy',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'ID', value: 'id', description: 'The contact\'s Kore ID' },
+				{
+					name: 'Phone Number',
+					value: 'phone',
+					description: 'Find the contact by its number: the node reads the stream\'s contacts once per run',
+				},
+			],
+			default: 'id',
+			description: `How to name the contact to ${verb}`,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Contact ID',
+			name: 'contactId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. 69609027c1746a61429a1b2c',
+			description: `The Kore ID of the contact to ${verb} (the "ID" field Kore returns for a contact)`,
+			displayOptions: { show: { ...show, contactBy: ['id'] } },
+		},
+		{
+			displayName: 'Phone Number',
+			name: 'phoneNumber',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +91 98765 43210',
+			description: `The phone number of the contact to ${verb}. +91 98765-43210, 0091 9876543210 and 9876543210 with Country Code +91 are the same number. No match, or more than one, fails the item without changing anything.`,
+			displayOptions: { show: { ...show, contactBy: ['phone'] } },
+		},
+		{
+			displayName: 'Country Code',
+			name: 'countryCode',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +91',
+			description: 'Needed when Phone Number is written without its country code',
+			displayOptions: { show: { ...show, contactBy: ['phone'] } },
+		},
+	];
+}
+
+/** Reads item `index`'s target (validated; no request). */
+export function readTarget(ctx: IExecuteFunctions, index: number): Target {
+	if (ctx.getNodeParameter('contactBy', index, 'id') === 'phone') {
+		const phoneNumber = requiredText(ctx, 'phoneNumber', index);
+		return { by: 'phone', phoneNumber, countryCode: textParameter(ctx, 'countryCode', index) || undefined };
+	}
+	return { by: 'id', contactId: requiredId(ctx, 'contactId', index) };
+}
+
+/** The Kore ID an item's target stands for (looking the phone number up when needed). */
+export async function resolveTarget(directory: ContactDirectory, streamId: string, target: Target, index: number): Promise<string> {
+	if (target.by === 'id') return target.contactId;
+	const contact = await directory.byPhone(streamId, target.phoneNumber, target.countryCode, index);
+	return String(contact.id);
+}

@@ -1,0 +1,76 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { FIELD_LABELS, checkFields, contactFieldProperties, fieldsOf, isComplete, toKoreContact } from '../../helpers/contact';
+import type { ContactFields } from '../../helpers/contact';
+import { ContactDirectory } from '../../helpers/directory';
+import { prepareItems, runEach } from '../../helpers/items';
+import type { ItemOutcome } from '../../helpers/items';
+import { requiredId } from '../../helpers/params';
+import type { OperationContext } from '../types';
+import { readTarget, resolveTarget, targetProperties } from './target';
+
+/** The "Update Fields" collection, for Update and Update Many. */
+export function updateFieldsProperty(operation: string): INodeProperties {
+	return {
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description:
+			'The fields to change. Fields you leave out keep their current values: Kore\'s update takes the whole contact, so the node first reads the stream\'s contacts (once per run) and sends the current values with your changes. When you set all six fields, nothing is read.',
+		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
+		options: Object.values(contactFieldProperties),
+	};
+}
+
+export const description: INodeProperties[] = [...targetProperties(['update'], 'update'), updateFieldsProperty('update')];
+
+/** Reads item `index`'s Update Fields, checked (at least one, phone digits, country code). */
+export function readUpdateFields(ctx: IExecuteFunctions, index: number): ContactFields {
+	const raw = ctx.getNodeParameter('updateFields', index, {}) as IDataObject;
+	const given: ContactFields = {};
+	for (const key of Object.keys(FIELD_LABELS) as Array<keyof ContactFields>) {
+		if (raw[key] !== undefined && raw[key] !== null) given[key] = String(raw[key]);
+	}
+	if (Object.keys(given).length === 0) {
+		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "Update Fields" is empty — add the fields to change; nothing was sent to Kore for this item`, {
+			itemIndex: index,
+		});
+	}
+	return checkFields(ctx, index, given);
+}
+
+/**
+ * The full body for an update: the contact's current values (from the directory) overlaid with the
+ * changes. A new phone number without a new country code keeps the current country code.
+ */
+export async function mergedBody(
+	directory: ContactDirectory,
+	streamId: string,
+	contactId: string,
+	changes: ContactFields,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const current = isComplete(changes) ? {} : fieldsOf(await directory.byId(streamId, contactId, itemIndex));
+	return toKoreContact({ ...current, ...changes });
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	{ items, client, concurrency }: OperationContext,
+): Promise<ItemOutcome[]> {
+	const { prepared, failed } = prepareItems(this, items, (index) => ({
+		streamId: requiredId(this, 'streamId', index),
+		target: readTarget(this, index),
+		changes: readUpdateFields(this, index),
+	}));
+	const directory = new ContactDirectory(this, client);
+	const done = await runEach(this, prepared, concurrency, async ({ streamId, target, changes }, itemIndex) => {
+		const contactId = await resolveTarget(directory, streamId, target, itemIndex);
+		const body = await mergedBody(directory, streamId, contactId, changes, itemIndex);
+		return await client.request({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
+	});
+	return [...failed, ...done];
+}

@@ -1,0 +1,81 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { ContactFields } from '../../helpers/contact';
+import { ContactDirectory } from '../../helpers/directory';
+import { asItemError, prepareItems, runBatches } from '../../helpers/items';
+import type { ItemOutcome } from '../../helpers/items';
+import { requiredId } from '../../helpers/params';
+import { bulkOutcomes } from '../../transport/bulk';
+import type { OperationContext } from '../types';
+import { toItemOutcomes } from './deleteMany.operation';
+import { mergedBody, readUpdateFields, updateFieldsProperty } from './update.operation';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. {{ $json.koreId }}',
+		description:
+			'The Kore ID of the contact to update, usually an expression: each input item names one contact and its changes, and the node sends them to Kore\'s bulk-update endpoint in batches (see Batch Size)',
+		displayOptions: { show: { resource: ['contact'], operation: ['updateMany'] } },
+	},
+	updateFieldsProperty('updateMany'),
+];
+
+/**
+ * Updates the contacts named by the input items with Kore's bulk-update endpoint, in batches. Items that
+ * name the same contact are sent once, with their changes applied in input order.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	{ items, client, batchSize }: OperationContext,
+): Promise<ItemOutcome[]> {
+	const { prepared, failed } = prepareItems(this, items, (index) => ({
+		streamId: requiredId(this, 'streamId', index),
+		contactId: requiredId(this, 'contactId', index),
+		changes: readUpdateFields(this, index),
+	}));
+	// Changes for the same contact are combined (later items win), since the contact is sent once.
+	const combined = new Map<string, ContactFields>();
+	for (const { value } of prepared) {
+		const key = `${value.streamId}\n${value.contactId}`;
+		combined.set(key, { ...combined.get(key), ...value.changes });
+	}
+	const directory = new ContactDirectory(this, client);
+	const done = await runBatches(
+		this,
+		prepared,
+		{ group: (value) => value.streamId, dedupe: (value) => value.contactId, size: batchSize },
+		async (batch) => {
+			const streamId = batch[0].value.streamId;
+			const outcomes: ItemOutcome[] = [];
+			const sendable: typeof batch = [];
+			const body = [];
+			for (const entry of batch) {
+				const { contactId } = entry.value;
+				try {
+					const changes = combined.get(`${streamId}\n${contactId}`)!;
+					body.push({ id: contactId, ...(await mergedBody(directory, streamId, contactId, changes, entry.index)) });
+					sendable.push(entry);
+				} catch (error) {
+					outcomes.push({ index: entry.index, error: asItemError(this, error, entry.index) });
+				}
+			}
+			if (sendable.length === 0) return outcomes;
+			const ids = sendable.map(({ value }) => value.contactId);
+			const answer = await client.request({ method: 'PUT', streamId, path: ['bulk-update'], body, itemIndex: sendable[0].index });
+			const updated = toItemOutcomes(
+				this.getNode(),
+				sendable,
+				bulkOutcomes(answer, ids),
+				({ contactId }, record) => ({ id: contactId, updated: true, contact: record.contact ?? record }),
+				'update',
+			);
+			return [...outcomes, ...updated];
+		},
+	);
+	return [...failed, ...done];
+}

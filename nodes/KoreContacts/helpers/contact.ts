@@ -1,0 +1,141 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { PhoneError, nationalDigits, normalizeCountryCode, phoneDigitsForKore } from './phone';
+import { textParameter } from './params';
+
+/** The contact fields Kore's create and update endpoints take (names as in Kore's API). */
+export interface ContactFields {
+	firstName?: string;
+	lastName?: string;
+	salutation?: string;
+	phoneNumber?: string;
+	countryCode?: string;
+	extension?: string;
+}
+
+export const FIELD_LABELS: Record<keyof ContactFields, string> = {
+	firstName: 'First Name',
+	lastName: 'Last Name',
+	salutation: 'Salutation',
+	phoneNumber: 'Phone Number',
+	countryCode: 'Country Code',
+	extension: 'Extension',
+};
+
+/** Descriptions of the contact fields, shared by Create (as fields) and Update (as a collection). */
+export const contactFieldProperties: Record<keyof ContactFields, INodeProperties> = {
+	firstName: { displayName: 'First Name', name: 'firstName', type: 'string', default: '', description: "The contact's first name" },
+	lastName: { displayName: 'Last Name', name: 'lastName', type: 'string', default: '', description: "The contact's last name" },
+	salutation: {
+		displayName: 'Salutation',
+		name: 'salutation',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Mr',
+		description: 'Title of the contact, such as Mr, Ms or Dr',
+	},
+	phoneNumber: {
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 98765 43210',
+		description:
+			'The mobile number without the country code. Spaces, dashes and brackets are removed; letters are refused. A number written as +&lt;country code&gt;… is accepted when it matches Country Code.',
+	},
+	countryCode: {
+		displayName: 'Country Code',
+		name: 'countryCode',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. +91',
+		description: 'The country calling code, such as +1, +44 or +91',
+	},
+	extension: {
+		displayName: 'Extension',
+		name: 'extension',
+		type: 'string',
+		default: '+',
+		description: 'Kore\'s "extension" (dialing prefix) of the number. Kore\'s own examples use "+".',
+	},
+};
+
+function fieldError(ctx: IExecuteFunctions, index: number, label: string, problem: string) {
+	return new NodeOperationError(ctx.getNode(), `Item ${index}: "${label}" ${problem} — nothing was sent to Kore for this item`, {
+		itemIndex: index,
+	});
+}
+
+/**
+ * Checks and normalises contact fields read for item `index`: the country code to `+<digits>`, the phone
+ * number to digits only. `required` fields must not be blank.
+ */
+export function checkFields(
+	ctx: IExecuteFunctions,
+	index: number,
+	raw: ContactFields,
+	required: Array<keyof ContactFields> = [],
+): ContactFields {
+	const fields: ContactFields = {};
+	for (const key of Object.keys(FIELD_LABELS) as Array<keyof ContactFields>) {
+		const value = raw[key];
+		if (value === undefined) continue;
+		const text = String(value).trim();
+		if (text === '' && required.includes(key)) throw fieldError(ctx, index, FIELD_LABELS[key], 'is empty');
+		fields[key] = text;
+	}
+	for (const key of required) {
+		if (fields[key] === undefined) throw fieldError(ctx, index, FIELD_LABELS[key], 'is empty');
+	}
+	try {
+		if (fields.countryCode !== undefined) fields.countryCode = normalizeCountryCode(fields.countryCode) ?? '';
+		if (fields.phoneNumber !== undefined && fields.phoneNumber !== '') {
+			fields.phoneNumber = phoneDigitsForKore(fields.phoneNumber, fields.countryCode || undefined);
+		}
+	} catch (error) {
+		const label = (error as Error).message.includes('country calling code') ? 'Country Code' : 'Phone Number';
+		throw fieldError(ctx, index, label, `is not valid: ${(error as PhoneError).message}`);
+	}
+	return fields;
+}
+
+/** Reads the top-level contact fields of item `index` (Create). */
+export function readContactFields(ctx: IExecuteFunctions, index: number): ContactFields {
+	const raw: ContactFields = {};
+	for (const key of Object.keys(FIELD_LABELS) as Array<keyof ContactFields>) raw[key] = textParameter(ctx, key, index);
+	return raw;
+}
+
+/** The body Kore takes for one contact. */
+export function toKoreContact(fields: ContactFields): IDataObject {
+	return {
+		firstName: fields.firstName ?? '',
+		lastName: fields.lastName ?? '',
+		salutation: fields.salutation ?? '',
+		cellPhone: {
+			phoneNumber: fields.phoneNumber ?? '',
+			countryCode: fields.countryCode ?? '',
+			extension: fields.extension ?? '',
+		},
+	};
+}
+
+/** A stored contact's editable fields, in the form Kore takes them back. */
+export function fieldsOf(contact: IDataObject): ContactFields {
+	const cellPhone = (contact.cellPhone ?? {}) as IDataObject;
+	const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+	return {
+		firstName: text(contact.firstName),
+		lastName: text(contact.lastName),
+		salutation: text(contact.salutation),
+		phoneNumber: nationalDigits(cellPhone) ?? '',
+		countryCode: text(cellPhone.countryCode),
+		extension: text(cellPhone.extension),
+	};
+}
+
+/** True when `fields` sets every field, so nothing needs to be read from Kore first. */
+export function isComplete(fields: ContactFields): boolean {
+	return (Object.keys(FIELD_LABELS) as Array<keyof ContactFields>).every((key) => fields[key] !== undefined);
+}

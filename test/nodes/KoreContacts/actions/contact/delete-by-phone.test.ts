@@ -1,0 +1,93 @@
+import { runWorkflow } from '../../../../helpers/engine';
+import { CREDENTIALS, contact, fakeKore, page } from '../../../../helpers/kore';
+
+const phone = (number: string) => ({ cellPhone: { phoneNumber: number, countryCode: '+91', extension: '+' } });
+
+const STORED = [
+	contact('c1', phone('+919876543210')),
+	contact('c2', phone('+919812345678')),
+	contact('dup-a', phone('+919800000001')),
+	contact('dup-b', phone('+919800000001')),
+	contact('gone', { ...phone('+919800000002'), status: 'INACTIVE' }),
+	contact('uk', { cellPhone: { phoneNumber: '+447700900123', countryCode: '+44', extension: '+' } }),
+];
+
+function kore() {
+	return fakeKore(({ method, path }) => {
+		if (method === 'GET') return [200, page(STORED, 0, 100, STORED.length)];
+		const id = path.split('/').pop()!;
+		return [200, { ...STORED.find((entry) => entry.id === id), status: 'INACTIVE' }];
+	});
+}
+
+const deletedIds = (seen: ReturnType<typeof kore>) => seen.filter((request) => request.method === 'DELETE').map((request) => request.path.split('/').pop());
+
+describe('Delete by phone number, run inside n8n\'s engine', () => {
+	test.each([
+		['+91 98765-43210', '+91'],
+		['0091 9876543210', ''],
+		['9876543210', '+91'],
+		['(0) 98765 43210', '91'],
+		['+919876543210', '+44'],
+	])('%p (Country Code %p) is the contact +919876543210', async (number, countryCode) => {
+		const seen = kore();
+		const { outputs, error } = await runWorkflow('delete-by-phone.json', {
+			credentials: CREDENTIALS,
+			items: [{ phone: number }],
+			node: { parameters: { countryCode } },
+		});
+		expect(error).toBeUndefined();
+		expect(deletedIds(seen)).toEqual(['c1']);
+		expect(outputs[0]).toEqual([{ json: expect.objectContaining({ id: 'c1', status: 'INACTIVE' }), pairedItem: { item: 0 } }]);
+	});
+
+	test('no match: a clear per-item error, nothing deleted', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('delete-by-phone.json', { credentials: CREDENTIALS, items: [{ phone: '+91 99999 99999' }] });
+		expect(error?.message).toBe('Item 0: no contact with phone +919999999999 in stream "st-1"');
+		expect(deletedIds(seen)).toEqual([]);
+	});
+
+	test('two matches: an error listing both ids, never a guess', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('delete-by-phone.json', { credentials: CREDENTIALS, items: [{ phone: '9800000001' }] });
+		expect(error?.message).toBe('Item 0: 2 contacts have phone +919800000001: dup-a, dup-b');
+		expect(error?.description).toMatch(/Nothing was changed/);
+		expect(deletedIds(seen)).toEqual([]);
+	});
+
+	test('a number that only a deleted contact has is reported as such', async () => {
+		kore();
+		const { error } = await runWorkflow('delete-by-phone.json', { credentials: CREDENTIALS, items: [{ phone: '9800000002' }] });
+		expect(error?.message).toBe('Item 0: no contact with phone +919800000002 in stream "st-1"');
+		expect(error?.description).toBe('Only already deleted (INACTIVE) contacts have this number: gone.');
+	});
+
+	test('letters in the number are refused before any request', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('delete-by-phone.json', { credentials: CREDENTIALS, items: [{ phone: 'call me' }] });
+		expect(error?.message).toMatch(/^Item 0: "Phone Number" is not valid: "call me" contains characters other than digits/);
+		expect(seen).toHaveLength(0);
+	});
+
+	test('several items: the stream is listed once, each item deletes its own match; misses follow On Error', async () => {
+		const seen = kore();
+		const { outputs } = await runWorkflow('delete-by-phone.json', {
+			credentials: CREDENTIALS,
+			items: [{ phone: '9876543210' }, { phone: '9000000000' }, { phone: '+91 98123 45678' }],
+			node: { onError: 'continueErrorOutput' },
+		});
+		expect(seen.filter((request) => request.method === 'GET')).toHaveLength(1);
+		expect(deletedIds(seen).sort()).toEqual(['c1', 'c2']);
+		expect(outputs[0].map((item) => [item.json.id, item.pairedItem])).toEqual([
+			['c1', { item: 0 }],
+			['c2', { item: 2 }],
+		]);
+		expect(outputs[1]).toEqual([
+			{
+				json: expect.objectContaining({ phone: '9000000000', error: 'Item 1: no contact with phone +919000000000 in stream "st-1"' }),
+				pairedItem: { item: 1 },
+			},
+		]);
+	});
+});

@@ -1,0 +1,85 @@
+import { runWorkflow } from '../../../../helpers/engine';
+import { CREDENTIALS, contact, fakeKore, page } from '../../../../helpers/kore';
+
+/** A stream of `total` contacts served in pages of at most `maxPage` (Kore may cap the page size). */
+function stream(total: number, maxPage = 100, make = (n: number) => contact(`c${n}`, { cellPhone: { phoneNumber: `+9190000${String(n).padStart(5, '0')}`, countryCode: '+91', extension: '+' } })) {
+	const all = Array.from({ length: total }, (_, n) => make(n + 1));
+	return fakeKore(({ query }) => {
+		const skip = Number(query.get('skip') ?? 0);
+		const limit = Math.min(Number(query.get('limit') ?? 10), maxPage);
+		return [200, page(all.slice(skip, skip + limit), skip, limit, total)];
+	});
+}
+
+const ids = (outputs: Array<Array<{ json: { id?: unknown } }>>) => outputs[0].map((item) => item.json.id);
+
+describe('Get Many, run inside n8n\'s engine', () => {
+	test('Return All follows the pages until hasMore is false: 250 contacts in 3 pages', async () => {
+		const seen = stream(250);
+		const { outputs } = await runWorkflow('get-many.json', { credentials: CREDENTIALS });
+		expect(seen.map((request) => [request.query.get('skip'), request.query.get('limit')])).toEqual([
+			['0', '100'],
+			['100', '100'],
+			['200', '100'],
+		]);
+		expect(ids(outputs)).toEqual(Array.from({ length: 250 }, (_, n) => `c${n + 1}`));
+		expect(outputs[0].every((item) => (item as { pairedItem?: unknown }).pairedItem !== undefined)).toBe(true);
+	});
+
+	test('a Limit that cuts mid-page stops reading there', async () => {
+		const seen = stream(250, 40);
+		const { outputs } = await runWorkflow('get-many.json', {
+			credentials: CREDENTIALS,
+			node: { parameters: { returnAll: false, limit: 90 } },
+		});
+		expect(ids(outputs)).toEqual(Array.from({ length: 90 }, (_, n) => `c${n + 1}`));
+		// Kore capped pages at 40: the next skip follows what it returned, and the third page is the last read
+		expect(seen.map((request) => request.query.get('skip'))).toEqual(['0', '40', '80']);
+	});
+
+	test('stops when a page repeats (a server that ignores skip and never says hasMore: false)', async () => {
+		const seen = fakeKore(() => [200, { results: [contact('a'), contact('b')], hasMore: true }]);
+		const { outputs } = await runWorkflow('get-many.json', { credentials: CREDENTIALS });
+		expect(ids(outputs)).toEqual(['a', 'b']);
+		expect(seen).toHaveLength(2);
+	});
+
+	test('stops at an empty page even if hasMore stays true', async () => {
+		let calls = 0;
+		const seen = fakeKore(() => [200, calls++ === 0 ? { results: [contact('a')], hasMore: true } : { results: [], hasMore: true }]);
+		const { outputs } = await runWorkflow('get-many.json', { credentials: CREDENTIALS });
+		expect(ids(outputs)).toEqual(['a']);
+		expect(seen).toHaveLength(2);
+	});
+
+	test('filters by status and by phone number, client-side', async () => {
+		stream(30, 100, (n) =>
+			contact(`c${n}`, {
+				status: n % 3 === 0 ? 'INACTIVE' : 'ACTIVE',
+				cellPhone: { phoneNumber: `+91987654321${n % 10}`, countryCode: '+91', extension: '+' },
+			}),
+		);
+		const active = await runWorkflow('get-many.json', { credentials: CREDENTIALS, node: { parameters: { filters: { status: 'active' } } } });
+		expect(ids(active.outputs)).toHaveLength(20);
+		const inactive = await runWorkflow('get-many.json', { credentials: CREDENTIALS, node: { parameters: { filters: { status: 'inactive' } } } });
+		expect(ids(inactive.outputs)).toEqual(['c3', 'c6', 'c9', 'c12', 'c15', 'c18', 'c21', 'c24', 'c27', 'c30']);
+		const byPhone = await runWorkflow('get-many.json', {
+			credentials: CREDENTIALS,
+			node: { parameters: { filters: { phoneNumber: '098765-43217', countryCode: '91', status: 'all' } } },
+		});
+		expect(ids(byPhone.outputs)).toEqual(['c7', 'c17', 'c27']);
+	});
+
+	test('one listing per input item, paired with it', async () => {
+		stream(3);
+		const { outputs } = await runWorkflow('get-many.json', { credentials: CREDENTIALS, items: [{ a: 1 }, { a: 2 }] });
+		expect(outputs[0].map((item) => [item.json.id, item.pairedItem])).toEqual([
+			['c1', { item: 0 }],
+			['c2', { item: 0 }],
+			['c3', { item: 0 }],
+			['c1', { item: 1 }],
+			['c2', { item: 1 }],
+			['c3', { item: 1 }],
+		]);
+	});
+});

@@ -1,0 +1,89 @@
+import { runWorkflow } from '../../../../helpers/engine';
+import { CREDENTIALS, contact, fakeKore, koreError, page } from '../../../../helpers/kore';
+
+const STORED = [
+	contact('c1', { firstName: 'asha', lastName: 'rao', salutation: 'ms', cellPhone: { phoneNumber: '+919876543210', countryCode: '+91', extension: '+' } }),
+	contact('c2', { firstName: 'ravi', lastName: 'kumar', salutation: 'mr', cellPhone: { phoneNumber: '+919812345678', countryCode: '+91', extension: '+' } }),
+];
+
+/** Lists STORED; answers a PUT with the body merged into the contact. */
+function kore() {
+	return fakeKore(({ method, path, body }) => {
+		if (method === 'GET') return [200, page(STORED, 0, 100, STORED.length)];
+		const id = decodeURIComponent(path.split('/').pop()!);
+		const existing = STORED.find((entry) => entry.id === id);
+		if (method === 'PUT' && existing) return [200, { ...existing, ...(body as object), id, updatedBy: 'u-app' }];
+		return [404, koreError(`Contact not found: ${id}`, 404)];
+	});
+}
+
+describe('Update, run inside n8n\'s engine', () => {
+	test('changes one field: reads the contact first and sends it whole, with the change', async () => {
+		const seen = kore();
+		const { outputs, error } = await runWorkflow('update-contact.json', { credentials: CREDENTIALS });
+		expect(error).toBeUndefined();
+		expect(seen.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'GET /agentassist/api/v1/public/st-1/contacts',
+			'PUT /agentassist/api/v1/public/st-1/contacts/c1',
+		]);
+		expect(seen[1].body).toEqual({
+			firstName: 'asha',
+			lastName: 'Menon',
+			salutation: 'ms',
+			cellPhone: { phoneNumber: '9876543210', countryCode: '+91', extension: '+' },
+		});
+		expect(outputs[0]).toEqual([{ json: expect.objectContaining({ id: 'c1', lastName: 'Menon' }), pairedItem: { item: 0 } }]);
+	});
+
+	test('with all six fields set nothing is read first', async () => {
+		const seen = kore();
+		await runWorkflow('update-contact.json', {
+			credentials: CREDENTIALS,
+			node: {
+				parameters: {
+					updateFields: { firstName: 'A', lastName: 'B', salutation: 'Dr', phoneNumber: '(0)98765 43210', countryCode: '+91', extension: '+' },
+				},
+			},
+		});
+		expect(seen.map((request) => request.method)).toEqual(['PUT']);
+		expect(seen[0].body).toEqual({ firstName: 'A', lastName: 'B', salutation: 'Dr', cellPhone: { phoneNumber: '09876543210', countryCode: '+91', extension: '+' } });
+	});
+
+	test('the stream is read once per run, not once per item', async () => {
+		const seen = kore();
+		await runWorkflow('update-contact.json', {
+			credentials: CREDENTIALS,
+			items: [
+				{ koreId: 'c1', last: 'X' },
+				{ koreId: 'c2', last: 'Y' },
+			],
+		});
+		expect(seen.filter((request) => request.method === 'GET')).toHaveLength(1);
+		expect(seen.filter((request) => request.method === 'PUT').map((request) => (request.body as { lastName: string }).lastName)).toEqual(['X', 'Y']);
+	});
+
+	test('an unknown id fails the item without any PUT', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('update-contact.json', { credentials: CREDENTIALS, items: [{ koreId: 'nope', last: 'X' }] });
+		expect(error?.message).toBe('Item 0: no contact with ID "nope" in stream "st-1"');
+		expect(seen.map((request) => request.method)).toEqual(['GET']);
+	});
+
+	test('empty Update Fields are refused before any request', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('update-contact.json', { credentials: CREDENTIALS, node: { parameters: { updateFields: {} } } });
+		expect(error?.message).toBe('Item 0: "Update Fields" is empty — add the fields to change; nothing was sent to Kore for this item');
+		expect(seen).toHaveLength(0);
+	});
+
+	test('by phone number: finds the contact and updates it', async () => {
+		const seen = kore();
+		const { outputs } = await runWorkflow('update-contact.json', {
+			credentials: CREDENTIALS,
+			items: [{ phone: '0091 98123-45678', last: 'Verma' }],
+			node: { parameters: { contactBy: 'phone', phoneNumber: '={{ $json.phone }}', countryCode: '' } },
+		});
+		expect(seen.map((request) => `${request.method} ${request.path.split('/').pop()}`)).toEqual(['GET contacts', 'PUT c2']);
+		expect(outputs[0][0].json).toMatchObject({ id: 'c2', lastName: 'Verma', firstName: 'ravi' });
+	});
+});
