@@ -47,12 +47,13 @@ export function prepareItems<T>(
 
 /**
  * Runs `work` for each prepared item, at most `concurrency` at a time, in input order. Without "continue
- * on fail" the first error stops new work from starting, and is thrown once the work in flight settles.
+ * on fail" the first error stops new work from starting and calls `onStop` (the client then sends nothing
+ * more); the error is thrown once the work in flight settles.
  */
 export async function runEach<T>(
 	ctx: IExecuteFunctions,
 	prepared: Array<Prepared<T>>,
-	concurrency: number,
+	{ concurrency, onStop }: { concurrency: number; onStop?: () => void },
 	work: (value: T, index: number) => Promise<IDataObject | IDataObject[]>,
 ): Promise<ItemOutcome[]> {
 	const outcomes: ItemOutcome[] = [];
@@ -67,7 +68,10 @@ export async function runEach<T>(
 				outcomes.push({ index, json: Array.isArray(result) ? result : [result] });
 			} catch (error) {
 				const itemError = asItemError(ctx, error, index);
-				if (!continueOnFail) stopError ??= itemError;
+				if (!continueOnFail && stopError === undefined) {
+					stopError = itemError;
+					onStop?.();
+				}
 				outcomes.push({ index, error: itemError });
 			}
 		}

@@ -119,6 +119,8 @@ const lastWaitLog = new WeakMap<Pacer, number>();
 export class KoreClient {
 	private credentials?: Promise<KoreCredentials>;
 
+	private readonly halted = new AbortController();
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly settings: RequestSettings = DEFAULT_SETTINGS,
@@ -138,10 +140,23 @@ export class KoreClient {
 		}
 	}
 
-	async request<T = unknown>(req: KoreRequest): Promise<T> {
+	/**
+	 * Stops the client: requests not yet sent (waiting for a pacing slot or a retry) fail instead of going
+	 * out. Called when the node stops at an item's error, so nothing more is changed in Kore after it.
+	 */
+	halt(): void {
+		this.halted.abort();
+	}
+
+	/**
+	 * Sends one request (pacing, retrying, mapping errors) and returns Kore's answer. `meta.attempts`
+	 * tells how many times it was sent: an answer to a repeat may reflect what a lost earlier attempt did.
+	 */
+	async request<T = unknown>(req: KoreRequest, meta: { attempts: number } = { attempts: 0 }): Promise<T> {
 		const credentials = await this.getCredentials(req.itemIndex);
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs);
-		const signal = this.ctx.getExecutionCancelSignal?.();
+		const cancelled = this.ctx.getExecutionCancelSignal?.();
+		const signal = cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
 		const retrySafe = req.retrySafe ?? req.method !== 'POST';
 		const options: IHttpRequestOptions = {
 			method: req.method,
@@ -161,8 +176,13 @@ export class KoreClient {
 		let retries = 0;
 		let rateLimitWaitMs = 0;
 		for (;;) {
-			this.logWait(pacer, credentials, await pacer.acquire(signal));
+			try {
+				this.logWait(pacer, credentials, await pacer.acquire(signal));
+			} catch {
+				throw this.notSent(req.itemIndex);
+			}
 			attempts++;
+			meta.attempts = attempts;
 			let response: Response | undefined;
 			let failure: unknown;
 			try {
@@ -191,13 +211,17 @@ export class KoreClient {
 			const code = failure === undefined ? undefined : errorCode(failure);
 			const transient = response ? TRANSIENT_STATUS.has(response.statusCode) : code !== undefined && TRANSIENT_CODES.has(code);
 			const safe = retrySafe || (code !== undefined && NEVER_SENT_CODES.has(code));
-			if (transient && safe && retries < this.settings.maxRetries && !signal?.aborted) {
+			if (transient && safe && retries < this.settings.maxRetries && !signal.aborted) {
 				retries++;
 				const delay = backoffMs(this.settings.retryBaseMs, retries);
 				this.ctx.logger.info(
 					`Kore Contacts: ${req.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
 				);
-				await sleep(delay, signal);
+				try {
+					await sleep(delay, signal);
+				} catch {
+					throw this.notSent(req.itemIndex);
+				}
 				continue;
 			}
 			if (response) {
@@ -228,6 +252,12 @@ export class KoreClient {
 			if (onPage(results) === false || page.hasMore === false) return;
 			skip += results.length;
 		}
+	}
+
+	/** The error of a request dropped before it was sent (the run stopped, or was cancelled). */
+	private notSent(itemIndex?: number): NodeOperationError {
+		const why = this.halted.signal.aborted ? "the node stopped at an earlier item's error" : 'the execution was cancelled';
+		return new NodeOperationError(this.ctx.getNode(), `Not sent: ${why}`, { itemIndex });
 	}
 
 	private logWait(pacer: Pacer, credentials: KoreCredentials, wait: PacingWait): void {

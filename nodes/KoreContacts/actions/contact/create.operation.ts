@@ -81,7 +81,7 @@ export async function execute(
 	};
 	const done = options.sendInOneRequest
 		? await runBatches(this, prepared, { group: (value) => value.streamId, size: batchSize }, create)
-		: await runEach(this, prepared, concurrency, async (value, index) => {
+		: await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async (value, index) => {
 				const [outcome] = await create([{ index, value }]);
 				if ('error' in outcome) throw outcome.error;
 				return outcome.json;

@@ -7,6 +7,7 @@ import { requiredId } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { BulkOutcome } from '../../transport/bulk';
 import type { OperationContext } from '../types';
+import { ALREADY_DELETED_NOTE } from './delete.operation';
 
 export const description: INodeProperties[] = [
 	{
@@ -57,14 +58,19 @@ export async function execute(
 		{ group: (value) => value.streamId, dedupe: (value) => value.contactId, size: batchSize },
 		async (batch) => {
 			const ids = batch.map(({ value }) => value.contactId);
-			const answer = await client.request({
-				method: 'DELETE',
-				streamId: batch[0].value.streamId,
-				path: ['bulk-delete'],
-				body: { ids },
-				itemIndex: batch[0].index,
-			});
-			return toItemOutcomes(this.getNode(), batch, bulkOutcomes(answer, ids), ({ contactId }) => ({ id: contactId, deleted: true }), 'delete');
+			const meta = { attempts: 0 };
+			const answer = await client.request(
+				{ method: 'DELETE', streamId: batch[0].value.streamId, path: ['bulk-delete'], body: { ids }, itemIndex: batch[0].index },
+				meta,
+			);
+			const outcomes = bulkOutcomes(answer, ids);
+			if (meta.attempts > 1) {
+				// Sent again after an attempt whose answer was lost: ids Kore no longer knows were deleted by it.
+				for (const [id, outcome] of outcomes) {
+					if (!outcome.ok && /not found/i.test(outcome.reason)) outcomes.set(id, { ok: true, record: { id, note: ALREADY_DELETED_NOTE } });
+				}
+			}
+			return toItemOutcomes(this.getNode(), batch, outcomes, ({ contactId }, record) => ({ ...record, id: contactId, deleted: true }), 'delete');
 		},
 	);
 	return [...failed, ...done];

@@ -114,7 +114,7 @@ export async function execute(
 	{ items, client }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = prepareItems(this, items, (index) => readQuery(this, index));
-	const done = await runEach(this, prepared, 1, async (query, itemIndex) => {
+	const done = await runEach(this, prepared, { concurrency: 1 }, async (query, itemIndex) => {
 		const found: IDataObject[] = [];
 		await client.listContacts(
 			query.streamId,

@@ -92,7 +92,7 @@ export async function execute(
 			failed.push({ index, error: itemError });
 		}
 	}
-	const done = await runEach(this, ready, concurrency, async ({ streamId, data, fileName }, itemIndex) => {
+	const done = await runEach(this, ready, { concurrency, onStop: () => client.halt() }, async ({ streamId, data, fileName }, itemIndex) => {
 		const { body, contentType } = multipartBody(data, fileName);
 		const created = await client.request<unknown>({ method: 'POST', streamId, path: ['import-contacts'], body, contentType, itemIndex });
 		return Array.isArray(created) ? (created as IDataObject[]) : [created as IDataObject];

@@ -67,7 +67,7 @@ export async function execute(
 		changes: readUpdateFields(this, index),
 	}));
 	const directory = new ContactDirectory(this, client);
-	const done = await runEach(this, prepared, concurrency, async ({ streamId, target, changes }, itemIndex) => {
+	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target, changes }, itemIndex) => {
 		const contactId = await resolveTarget(directory, streamId, target, itemIndex);
 		const body = await mergedBody(directory, streamId, contactId, changes, itemIndex);
 		return await client.request({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });

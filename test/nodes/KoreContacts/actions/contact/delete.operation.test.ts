@@ -152,6 +152,41 @@ describe('Delete, run inside n8n\'s engine', () => {
 				},
 			]);
 		});
+
+		test('requests still waiting for a rate-limit slot are not sent once the run stops', async () => {
+			const asked = koreWithUnknownC2();
+			const items = ['c1', 'c2', 'c3', 'c4', 'c5'].map((koreId) => ({ stream: 'st-1', koreId }));
+			const started = Date.now();
+			const { error } = await runWorkflow('delete-from-items.json', {
+				// 2 requests per 400 ms: c1 and c2 go at once, c3… wait for a slot while c2 fails
+				credentials: { ...CREDENTIALS, accountId: 'acc-halt', requestsPerMinute: 2, rateLimitWindowMs: 400 },
+				items,
+				node: { parameters: { options: { concurrency: 4 } } },
+			});
+			expect(error?.context?.itemIndex).toBe(1);
+			expect(Date.now() - started).toBeLessThan(350); // the waiting ones gave up at once
+			await new Promise((resolve) => setTimeout(resolve, 600));
+			expect(asked.sort()).toEqual(['c1', 'c2']);
+		});
+	});
+
+	test('a delete repeated after a lost answer that finds the contact gone counts as deleted', async () => {
+		kore().delete(`${BASE}/st-1/contacts/c1`).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+		kore().delete(`${BASE}/st-1/contacts/c1`).reply(404, koreError('Contact not found: c1', 404));
+		const { outputs, error } = await runWorkflow('delete-from-items.json', {
+			credentials: CREDENTIALS,
+			items: [{ stream: 'st-1', koreId: 'c1' }],
+		});
+		expect(error).toBeUndefined();
+		expect(outputs[0]).toEqual([
+			{ json: { id: 'c1', status: 'INACTIVE', deleted: true, note: expect.stringMatching(/earlier attempt whose answer was lost/) }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	test('a first-attempt 404 is still an error (the contact was never there)', async () => {
+		kore().delete(`${BASE}/st-1/contacts/c1`).reply(404, koreError('Contact not found: c1', 404));
+		const { error } = await runWorkflow('delete-from-items.json', { credentials: CREDENTIALS, items: [{ stream: 'st-1', koreId: 'c1' }] });
+		expect(error?.message).toBe('Contact not found: c1 (HTTP 404)');
 	});
 
 	describe('bad ids', () => {

@@ -1,0 +1,278 @@
+'use strict';
+/**
+ * `npm run bench` — measures the Kore Contacts node inside n8n's engine (scripts/lib/engine.js, compiled
+ * classes from dist/) against the local Kore-compatible server running in a child process (so its CPU is
+ * not counted), with Kore's rate limit on a scaled clock: 60 requests per 6 s stands for 60 per minute.
+ * Prints, per scenario: wall time, requests Kore received, 429s, retries, items lost, CPU time per item,
+ * next to the physical limit. It measures; it asserts nothing.
+ *
+ *   npm run bench                 # all scenarios
+ *   BENCH_QUICK=1 npm run bench   # smaller N, for a quick look
+ */
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const { runWorkflow, nodeOutputs } = require('./lib/engine');
+const { signKoreJwt } = require('../dist/nodes/KoreContacts/transport/auth.js');
+const { Pacer } = require('../dist/nodes/KoreContacts/transport/pacing.js');
+const { KoreContacts } = require('../dist/nodes/KoreContacts/KoreContacts.node.js');
+const { KoreContactsApi } = require('../dist/credentials/KoreContactsApi.credentials.js');
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const LIMIT = 60;
+const WINDOW_MS = 6000; // the scaled minute
+const SECRET = 'bench-client-secret-0123456789abcdef';
+const NODE_TYPE = 'n8n-nodes-kore-contacts.koreContacts';
+
+/** Starts the Kore server in a child process; resolves with its URL and a way to stop it. */
+async function startServer(args) {
+	const child = spawn(
+		process.execPath,
+		[path.join(__dirname, 'kore-server/cli.js'), '--port', '0', '--client-secret', SECRET, '--log-limit', '0', ...args],
+		{ stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const info = await new Promise((resolve, reject) => {
+		let buffer = '';
+		child.stdout.on('data', (chunk) => {
+			buffer += chunk;
+			const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
+			if (line) resolve(JSON.parse(line));
+		});
+		child.on('exit', (code) => reject(new Error(`kore server exited with ${code}`)));
+	});
+	const admin = async (route, init) => (await fetch(`${info.url}/__admin/${route}`, init)).json();
+	return {
+		...info,
+		admin,
+		addFault: (rule) => admin('faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) }),
+		stop: () => new Promise((resolve) => {
+			child.once('exit', resolve);
+			child.kill('SIGTERM');
+		}),
+	};
+}
+
+function workflow(parameters) {
+	return {
+		name: 'bench',
+		nodes: [
+			{ parameters: {}, id: 'a', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+			{
+				parameters: { resource: 'contact', ...parameters },
+				id: 'b',
+				name: 'Kore Contacts',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [200, 0],
+				credentials: { koreContactsApi: { id: '1', name: 'bench' } },
+				onError: 'continueRegularOutput',
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Kore Contacts', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Runs one workflow against `server`, measuring wall time, CPU and what Kore saw. */
+async function measure(server, parameters, items, { requestsPerMinute = LIMIT, windowMs = WINDOW_MS } = {}) {
+	await server.admin('requests', { method: 'DELETE' });
+	const credentials = {
+		host: server.url,
+		accountId: server.accountId,
+		clientId: server.clientId,
+		clientSecret: SECRET,
+		requestsPerMinute,
+		rateLimitWindowMs: windowMs,
+	};
+	const cpuBefore = process.cpuUsage();
+	const start = performance.now();
+	const result = await runWorkflow(workflow(parameters), {
+		nodeTypes: { [NODE_TYPE]: new KoreContacts() },
+		credentialType: new KoreContactsApi(),
+		credentials,
+		items,
+	});
+	const wallMs = performance.now() - start;
+	const cpu = process.cpuUsage(cpuBefore);
+	const stats = await server.admin('requests?summary=1');
+	const output = nodeOutputs(result, 'Kore Contacts')[0] ?? [];
+	const failedItems = output.filter((item) => item.json.error !== undefined);
+	if (result.error) failedItems.push({ json: { error: result.error.message } });
+	return {
+		wallMs,
+		cpuMs: (cpu.user + cpu.system) / 1000,
+		requests: stats.total,
+		rateLimited: stats.rateLimited,
+		byStatus: stats.byStatus,
+		retries: result.logs.filter((line) => /retry \d+ of/.test(line.message)).length,
+		rateLimitWaits: result.logs.filter((line) => /rate limit was exceeded/.test(line.message)).length,
+		output,
+		failedItems,
+		errors: [...new Set(failedItems.map((item) => item.json.error))].slice(0, 3),
+	};
+}
+
+async function activeIds(server) {
+	const listed = await server.admin(`contacts?streamId=${encodeURIComponent(server.streamId)}`);
+	const contacts = Array.isArray(listed) ? listed : listed.contacts ?? listed.results ?? [];
+	return contacts.filter((contact) => contact.status !== 'INACTIVE').map((contact) => contact.id);
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const rows = [];
+
+function report(name, m, extra) {
+	const row = {
+		scenario: name,
+		wall: seconds(m.wallMs),
+		limit: extra.limit,
+		requests: m.requests,
+		'429s': m.rateLimited,
+		retries: m.retries + m.rateLimitWaits,
+		lost: extra.lost,
+		'CPU/item': `${(m.cpuMs / extra.items).toFixed(3)} ms`,
+	};
+	rows.push(row);
+	console.log(`\n${name}`);
+	for (const [key, value] of Object.entries(row)) if (key !== 'scenario') console.log(`  ${key.padEnd(9)} ${value}`);
+	if (m.errors.length) console.log(`  errors    ${m.errors.join(' | ')}`);
+}
+
+async function deleteEach(n, { latency = 0, concurrency, label }) {
+	const server = await startServer(['--seed', String(n), '--rate-limit', `${LIMIT}/${WINDOW_MS}`, '--latency', String(latency)]);
+	try {
+		const ids = await activeIds(server);
+		const parameters = { operation: 'delete', streamId: server.streamId, contactId: '={{ $json.id }}' };
+		if (concurrency) parameters.options = { concurrency };
+		const m = await measure(server, parameters, ids.map((id) => ({ id })));
+		const left = (await activeIds(server)).length;
+		const windows = n / LIMIT;
+		report(label ?? `Delete x${n} (Kore limit ${LIMIT} per ${WINDOW_MS / 1000} s, latency ${latency} ms${concurrency ? `, concurrency ${concurrency}` : ''})`, m, {
+			items: n,
+			lost: `${left} left active, ${m.failedItems.length} failed items`,
+			limit: `N/limit = ${windows} windows = ${seconds(windows * WINDOW_MS)} (a first burst allows ${seconds((Math.ceil(windows) - 1) * WINDOW_MS)})`,
+		});
+		return m;
+	} finally {
+		await server.stop();
+	}
+}
+
+async function deleteMany(n, batchSize) {
+	const server = await startServer(['--seed', String(n), '--rate-limit', `${LIMIT}/${WINDOW_MS}`]);
+	try {
+		const ids = await activeIds(server);
+		const m = await measure(server, { operation: 'deleteMany', streamId: server.streamId, contactId: '={{ $json.id }}', options: { batchSize } }, ids.map((id) => ({ id })));
+		const left = (await activeIds(server)).length;
+		const expected = Math.ceil(n / batchSize);
+		report(`Delete Many x${n} (batch ${batchSize})`, m, {
+			items: n,
+			lost: `${left} left active, ${m.failedItems.length} failed items`,
+			limit: `ceil(N/batch) = ${expected} requests = ${seconds(Math.max(0, Math.ceil(expected / LIMIT) - 1) * WINDOW_MS)} minimum`,
+		});
+	} finally {
+		await server.stop();
+	}
+}
+
+async function getMany(n) {
+	const server = await startServer(['--seed', String(n), '--rate-limit', `${LIMIT}/${WINDOW_MS}`]);
+	try {
+		const m = await measure(server, { operation: 'getAll', streamId: server.streamId, returnAll: true }, [{}]);
+		const pages = Math.ceil(n / 100);
+		report(`Get Many over ${n} contacts (pages of 100)`, m, {
+			items: n,
+			lost: `${n - m.output.length} contacts missing from the output`,
+			limit: `ceil(N/100) = ${pages} requests = ${seconds(Math.max(0, Math.ceil(pages / LIMIT) - 1) * WINDOW_MS)} minimum`,
+		});
+	} finally {
+		await server.stop();
+	}
+}
+
+async function faults() {
+	const server = await startServer(['--seed', '20', '--rate-limit', 'off']);
+	try {
+		const ids = await activeIds(server);
+		await server.addFault({ method: 'DELETE', times: 3, action: { status: 503 } });
+		const first = await measure(server, { operation: 'delete', streamId: server.streamId, contactId: '={{ $json.id }}', options: { concurrency: 1 } }, ids.slice(0, 10).map((id) => ({ id })));
+		report('Delete x10 with 3 consecutive 503s, then success', first, {
+			items: 10,
+			lost: `${(await activeIds(server)).filter((id) => ids.slice(0, 10).includes(id)).length} left active, ${first.failedItems.length} failed items`,
+			limit: 'back-off 1 s, 2 s, 4 s (with jitter)',
+		});
+		await server.addFault({ method: 'DELETE', times: 1, action: { reset: 'after' } });
+		await server.addFault({ method: 'DELETE', times: 1, action: { reset: 'before' } });
+		const second = await measure(server, { operation: 'delete', streamId: server.streamId, contactId: '={{ $json.id }}', options: { concurrency: 1 } }, ids.slice(10).map((id) => ({ id })));
+		const leftActive = (await activeIds(server)).filter((id) => ids.slice(10).includes(id)).length;
+		report('Delete x10 with a connection reset after Kore applied the delete, and one before', second, {
+			items: 10,
+			lost: `${leftActive} left active, ${second.failedItems.length} failed items`,
+			limit: 'a reset delete is sent again; the repeat finds it already deleted',
+		});
+	} finally {
+		await server.stop();
+	}
+}
+
+/** What one request's own work costs: signing its JWT, and taking a pacing slot. */
+async function microCosts() {
+	const n = 5000;
+	let start = performance.now();
+	for (let i = 0; i < n; i++) await signKoreJwt('cs-bench', SECRET);
+	const jwtMs = (performance.now() - start) / n;
+	const pacer = new Pacer(1e9, 60_000);
+	start = performance.now();
+	for (let i = 0; i < n; i++) await pacer.acquire();
+	const pacerMs = (performance.now() - start) / n;
+	return { jwtMs, pacerMs };
+}
+
+async function main() {
+	const n = QUICK ? 120 : 300;
+	console.log(`Kore Contacts benchmark — Node ${process.version}, ${require('node:os').cpus().length} × ${require('node:os').cpus()[0].model}`);
+	console.log(`Kore's limit scaled: ${LIMIT} requests per ${WINDOW_MS / 1000} s stands for ${LIMIT} per minute (x10 faster).`);
+
+	await deleteEach(n, { latency: 20 });
+	await deleteMany(QUICK ? 2000 : 10_000, 100);
+	await getMany(QUICK ? 1000 : 5000);
+	await faults();
+
+	console.log('\nConcurrency (Delete x120, Kore at 600 requests per 6 s so the rate limit does not bind):');
+	for (const latency of [30, 150]) {
+		for (const concurrency of [1, 2, 4, 8]) {
+			const server = await startServer(['--seed', '120', '--rate-limit', '600/6000', '--latency', String(latency)]);
+			try {
+				const ids = await activeIds(server);
+				const m = await measure(server, { operation: 'delete', streamId: server.streamId, contactId: '={{ $json.id }}', options: { concurrency } }, ids.map((id) => ({ id })), { requestsPerMinute: 600 });
+				console.log(`  latency ${String(latency).padStart(3)} ms (= ${latency * 10} ms at real scale)  concurrency ${concurrency}: ${seconds(m.wallMs)}  (${(120 / (m.wallMs / 1000)).toFixed(1)} req/s)`);
+			} finally {
+				await server.stop();
+			}
+		}
+	}
+
+	const zero = await startServer(['--seed', String(QUICK ? 500 : 2000), '--rate-limit', 'off']);
+	try {
+		const ids = await activeIds(zero);
+		const m = await measure(zero, { operation: 'delete', streamId: zero.streamId, contactId: '={{ $json.id }}' }, ids.map((id) => ({ id })), { requestsPerMinute: 1e9 });
+		const { jwtMs, pacerMs } = await microCosts();
+		const perItem = m.cpuMs / ids.length;
+		console.log(`\nCPU per item, zero-latency server, no rate limit (Delete x${ids.length}): ${perItem.toFixed(3)} ms of this process's CPU`);
+		console.log(`  of which signing the JWT: ${jwtMs.toFixed(3)} ms (${((jwtMs / perItem) * 100).toFixed(0)}%), taking a pacing slot: ${pacerMs.toFixed(4)} ms (${((pacerMs / perItem) * 100).toFixed(1)}%)`);
+		console.log(`  the rest is n8n's engine and HTTP stack (expression resolution, axios, item bookkeeping)`);
+	} finally {
+		await zero.stop();
+	}
+
+	console.log('\nSummary');
+	console.table(rows);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
