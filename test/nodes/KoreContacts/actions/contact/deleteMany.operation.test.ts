@@ -1,5 +1,5 @@
 import { runWorkflow } from '../../../../helpers/engine';
-import { BASE, CREDENTIALS, fakeKore } from '../../../../helpers/kore';
+import { BASE, CREDENTIALS, fakeKore, kore } from '../../../../helpers/kore';
 
 /** Kore's bulk delete where `unknown` ids fail, reporting failedRecords in the given shape. */
 function bulkKore(unknown: string[], failedShape: (id: string) => unknown = (id) => ({ id, error: { msg: 'Contact not found', code: 404 } })) {
@@ -98,6 +98,28 @@ describe('Delete Many, run inside n8n\'s engine', () => {
 		expect(outputs[0].map((item) => item.json.error ?? item.json.id)).toEqual([
 			'c1',
 			'Could not delete contact "c2": Kore\'s answer does not mention this contact, so whether it was changed is unknown; check it in Kore',
+		]);
+	});
+
+	test('a bulk delete repeated after a lost answer counts ids Kore no longer knows as deleted', async () => {
+		kore().delete(`${BASE}/st-1/contacts/bulk-delete`).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+		kore()
+			.delete(`${BASE}/st-1/contacts/bulk-delete`)
+			.reply(200, {
+				totalRequested: 2,
+				successful: 0,
+				failed: 2,
+				successfulRecords: [],
+				failedRecords: [
+					{ id: 'c1', error: { msg: 'Contact not found: c1', code: 404 } },
+					{ id: 'c2', error: { msg: 'Contact not found: c2', code: 404 } },
+				],
+			});
+		const { outputs, error } = await runWorkflow('delete-many.json', { credentials: CREDENTIALS });
+		expect(error).toBeUndefined();
+		expect(outputs[0].map((item) => [item.json.id, item.json.deleted, typeof item.json.note])).toEqual([
+			['c1', true, 'string'],
+			['c2', true, 'string'],
 		]);
 	});
 
