@@ -9,19 +9,21 @@ import type { BulkOutcome } from '../../transport/bulk';
 import type { OperationContext } from '../types';
 import { ALREADY_DELETED_NOTE } from './delete.operation';
 
-export const description: INodeProperties[] = [
-	{
+/** The per-item Contact ID of the bulk operations. */
+export function bulkContactIdProperty(operation: string, verb: string, more: string): INodeProperties {
+	return {
 		displayName: 'Contact ID',
 		name: 'contactId',
 		type: 'string',
 		required: true,
 		default: '',
 		placeholder: 'e.g. {{ $json.koreId }}',
-		description:
-			'The Kore ID of the contact to delete, usually an expression: each input item names one contact, and the node sends them to Kore\'s bulk-delete endpoint in batches (see Batch Size). A contact named by several items is sent once.',
-		displayOptions: { show: { resource: ['contact'], operation: ['deleteMany'] } },
-	},
-];
+		description: `The Kore ID of the contact to ${verb}, usually an expression: each input item names one contact${more}, and the node sends them to Kore's bulk-${verb} endpoint in batches (see Batch Size). A contact named by several items is sent once.`,
+		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
+	};
+}
+
+export const description: INodeProperties[] = [bulkContactIdProperty('deleteMany', 'delete', '')];
 
 /** Turns Kore's bulk answer into one outcome per item of the batch. */
 export function toItemOutcomes<T extends { contactId: string }>(

@@ -7,21 +7,11 @@ import type { ItemOutcome } from '../../helpers/items';
 import { requiredId } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { OperationContext } from '../types';
-import { toItemOutcomes } from './deleteMany.operation';
+import { bulkContactIdProperty, toItemOutcomes } from './deleteMany.operation';
 import { mergedBody, readUpdateFields, updateFieldsProperty } from './update.operation';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. {{ $json.koreId }}',
-		description:
-			'The Kore ID of the contact to update, usually an expression: each input item names one contact and its changes, and the node sends them to Kore\'s bulk-update endpoint in batches (see Batch Size)',
-		displayOptions: { show: { resource: ['contact'], operation: ['updateMany'] } },
-	},
+	bulkContactIdProperty('updateMany', 'update', ' and its changes'),
 	updateFieldsProperty('updateMany'),
 ];
 
