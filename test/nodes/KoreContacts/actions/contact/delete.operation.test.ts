@@ -87,7 +87,7 @@ describe('Delete, run inside n8n\'s engine', () => {
 			for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) {
 				kore()
 					.delete(`${BASE}/st-1/contacts/${id}`)
-					.delay(id === 'c2' ? 0 : 200)
+					.delay(id === 'c2' ? 0 : 1000)
 					.reply(() => {
 						asked.push(id);
 						return id === 'c2' ? [404, koreError('Contact not found', 404)] : [200, contact(id)];

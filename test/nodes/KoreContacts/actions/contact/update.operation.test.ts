@@ -59,7 +59,11 @@ describe('Update, run inside n8n\'s engine', () => {
 			],
 		});
 		expect(seen.filter((request) => request.method === 'GET')).toHaveLength(1);
-		expect(seen.filter((request) => request.method === 'PUT').map((request) => (request.body as { lastName: string }).lastName)).toEqual(['X', 'Y']);
+		const puts = seen.filter((request) => request.method === 'PUT');
+		expect(puts.map((request) => [request.path.split('/').pop(), (request.body as { lastName: string }).lastName]).sort()).toEqual([
+			['c1', 'X'],
+			['c2', 'Y'],
+		]);
 	});
 
 	test('an unknown id fails the item without any PUT', async () => {
