@@ -147,7 +147,7 @@ async function deleteEach(n, { latency = 0, concurrency, label, serverLimit = LI
 		if (concurrency) parameters.options = { concurrency };
 		const m = await measure(server, parameters, ids.map((id) => ({ id })));
 		const left = (await activeIds(server)).length;
-		const windows = n / LIMIT;
+		const windows = n / serverLimit;
 		report(label ?? `Delete x${n} (Kore limit ${LIMIT} per ${WINDOW_MS / 1000} s, latency ${latency} ms${concurrency ? `, concurrency ${concurrency}` : ''})`, m, {
 			items: n,
 			lost: `${left} left active, ${m.failedItems.length} failed items`,
