@@ -102,6 +102,19 @@ describe('Kore errors', () => {
 		expect(everything).not.toMatch(/eyJhbGciOi/); // no JWT (header {"alg":…) anywhere in the run
 	});
 
+	test('HTTP 429 with Max Rate-Limit Wait 0 fails at once, saying it was rate-limited', async () => {
+		const message = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.";
+		kore().delete(/.*/).reply(429, koreError(message, 429), { 'Retry-After': '30' });
+		const { error, run } = await runWorkflow('delete-contact.json', {
+			credentials: CREDENTIALS,
+			node: { parameters: { options: { maxRateLimitWait: 0 } } },
+		});
+		expect(error?.message).toBe(`Rate-limited by Kore: ${message} (HTTP 429). Gave up after waiting 0.0 s in total for the limit to reset.`);
+		expect(error?.description).toMatch(/60 requests per minute per account/);
+		expect(error?.httpCode).toBe('429');
+		expect(JSON.stringify(run)).not.toContain(SECRET);
+	});
+
 	test('a connection failure names the host and keeps the token out of the run data', async () => {
 		kore().delete(/.*/).times(10).replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND kore.example.test'), { code: 'ENOTFOUND' }));
 		const { error, run } = await runWorkflow('delete-contact.json', {
