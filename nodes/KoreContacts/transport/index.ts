@@ -30,11 +30,6 @@ export interface KoreRequest {
 	/** The contact the request is about, named in error hints. */
 	contactId?: string;
 	itemIndex?: number;
-	/**
-	 * Whether sending the request twice does no harm. Defaults to true for everything but POST: a create
-	 * that may have reached Kore is not sent again, or the contact could be created twice.
-	 */
-	retrySafe?: boolean;
 }
 
 /** How requests behave; the node's Options. */
@@ -157,7 +152,9 @@ export class KoreClient {
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs);
 		const cancelled = this.ctx.getExecutionCancelSignal?.();
 		const signal = cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
-		const retrySafe = req.retrySafe ?? req.method !== 'POST';
+		// Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
+		// sent again, or the contact could be created twice.
+		const retrySafe = req.method !== 'POST';
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: contactsPath(req.streamId, req.path),
