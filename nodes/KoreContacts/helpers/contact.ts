@@ -88,14 +88,16 @@ export function checkFields(
 	for (const key of required) {
 		if (fields[key] === undefined) throw fieldError(ctx, index, FIELD_LABELS[key], 'is empty');
 	}
-	try {
-		if (fields.countryCode !== undefined) fields.countryCode = normalizeCountryCode(fields.countryCode) ?? '';
-		if (fields.phoneNumber !== undefined && fields.phoneNumber !== '') {
-			fields.phoneNumber = phoneDigitsForKore(fields.phoneNumber, fields.countryCode || undefined);
+	const normalised = (key: 'countryCode' | 'phoneNumber', normalise: (text: string) => string) => {
+		try {
+			return normalise(fields[key]!);
+		} catch (error) {
+			throw fieldError(ctx, index, FIELD_LABELS[key], `is not valid: ${(error as PhoneError).message}`);
 		}
-	} catch (error) {
-		const label = (error as Error).message.includes('country calling code') ? 'Country Code' : 'Phone Number';
-		throw fieldError(ctx, index, label, `is not valid: ${(error as PhoneError).message}`);
+	};
+	if (fields.countryCode !== undefined) fields.countryCode = normalised('countryCode', (text) => normalizeCountryCode(text) ?? '');
+	if (fields.phoneNumber !== undefined && fields.phoneNumber !== '') {
+		fields.phoneNumber = normalised('phoneNumber', (text) => phoneDigitsForKore(text, fields.countryCode || undefined));
 	}
 	return fields;
 }

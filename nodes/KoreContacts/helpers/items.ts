@@ -26,16 +26,16 @@ export function asItemError(ctx: IExecuteFunctions, error: unknown, index: numbe
  * becomes an error outcome when the node continues on failure; otherwise the run stops here with that
  * error and no request goes out for any item.
  */
-export function prepareItems<T>(
+export async function prepareItems<T>(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
-	read: (index: number) => T,
-): { prepared: Array<Prepared<T>>; failed: ItemOutcome[] } {
+	read: (index: number) => T | Promise<T>,
+): Promise<{ prepared: Array<Prepared<T>>; failed: ItemOutcome[] }> {
 	const prepared: Array<Prepared<T>> = [];
 	const failed: ItemOutcome[] = [];
 	for (let index = 0; index < items.length; index++) {
 		try {
-			prepared.push({ index, value: read(index) });
+			prepared.push({ index, value: await read(index) });
 		} catch (error) {
 			const itemError = asItemError(ctx, error, index);
 			if (!ctx.continueOnFail()) throw itemError;

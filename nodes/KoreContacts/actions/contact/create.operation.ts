@@ -66,7 +66,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ items, client, concurrency, batchSize, options }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = prepareItems(this, items, (index) => ({
+	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
 		fields: checkFields(this, index, readContactFields(this, index), REQUIRED),
 	}));

@@ -113,7 +113,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ items, client }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = prepareItems(this, items, (index) => readQuery(this, index));
+	const { prepared, failed } = await prepareItems(this, items, (index) => readQuery(this, index));
 	const done = await runEach(this, prepared, { concurrency: 1 }, async (query, itemIndex) => {
 		const found: IDataObject[] = [];
 		await client.listContacts(

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { asItemError, prepareItems, runEach } from '../../helpers/items';
-import type { ItemOutcome, Prepared } from '../../helpers/items';
+import { prepareItems, runEach } from '../../helpers/items';
+import type { ItemOutcome } from '../../helpers/items';
 import { requiredId, requiredText } from '../../helpers/params';
 import type { OperationContext } from '../types';
 
@@ -58,7 +58,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ items, client, concurrency }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = prepareItems(this, items, (index) => {
+	// Every file is read and checked before anything is uploaded, so a bad file stops the run (or fails
+	// its item) without another item's contacts having been imported.
+	const { prepared, failed } = await prepareItems(this, items, async (index) => {
 		const streamId = requiredId(this, 'streamId', index);
 		const property = requiredText(this, 'binaryPropertyName', index);
 		const binary = items[index].binary?.[property];
@@ -71,28 +73,17 @@ export async function execute(
 					: 'This item has no file. Read the CSV file in an earlier node (e.g. Read/Write Files from Disk).',
 			});
 		}
-		return { streamId, property, mimeType: binary.mimeType, fileName: binary.fileName ?? 'contacts.csv' };
-	});
-	// Every file is read and checked before anything is uploaded, so a bad file stops the run (or fails
-	// its item) without another item's contacts having been imported.
-	const ready: Array<Prepared<{ streamId: string; data: Buffer; fileName: string }>> = [];
-	for (const { index, value } of prepared) {
-		try {
-			const data = await this.helpers.getBinaryDataBuffer(index, value.property);
-			const problem = csvProblem(data, value.mimeType, value.fileName);
-			if (problem) {
-				throw new NodeOperationError(this.getNode(), `Item ${index}: the file in "${value.property}" ${problem} — nothing was sent to Kore for this item`, {
-					itemIndex: index,
-				});
-			}
-			ready.push({ index, value: { streamId: value.streamId, data, fileName: value.fileName } });
-		} catch (error) {
-			const itemError = asItemError(this, error, index);
-			if (!this.continueOnFail()) throw itemError;
-			failed.push({ index, error: itemError });
+		const fileName = binary.fileName ?? 'contacts.csv';
+		const data = await this.helpers.getBinaryDataBuffer(index, property);
+		const problem = csvProblem(data, binary.mimeType, fileName);
+		if (problem) {
+			throw new NodeOperationError(this.getNode(), `Item ${index}: the file in "${property}" ${problem} — nothing was sent to Kore for this item`, {
+				itemIndex: index,
+			});
 		}
-	}
-	const done = await runEach(this, ready, { concurrency, onStop: () => client.halt() }, async ({ streamId, data, fileName }, itemIndex) => {
+		return { streamId, data, fileName };
+	});
+	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, data, fileName }, itemIndex) => {
 		const { body, contentType } = multipartBody(data, fileName);
 		const created = await client.request<unknown>({ method: 'POST', streamId, path: ['import-contacts'], body, contentType, itemIndex });
 		return Array.isArray(created) ? (created as IDataObject[]) : [created as IDataObject];

@@ -61,7 +61,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ items, client, concurrency }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = prepareItems(this, items, (index) => ({
+	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
 		target: readTarget(this, index),
 		changes: readUpdateFields(this, index),

@@ -23,7 +23,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ items, client, batchSize }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = prepareItems(this, items, (index) => ({
+	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
 		contactId: requiredId(this, 'contactId', index),
 		changes: readUpdateFields(this, index),
