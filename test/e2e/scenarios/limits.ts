@@ -16,7 +16,10 @@ export const scenarios: Scenario[] = [
 			expect(run.code).toBe(0);
 			expect(run.requests.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
 			const starts = run.requests.map((r) => r.at - run.requests[0].at);
-			expect(starts[3]).toBeGreaterThanOrEqual(2000);
+			// The node starts the 4th request 2.04 s after the 1st (window + 2% margin); the server stamps
+			// arrival, and the 1st request of a fresh n8n process can arrive later than it left (connection
+			// set-up), so allow some slack. Without pacing all six arrive within a few tens of ms.
+			expect(starts[3]).toBeGreaterThanOrEqual(1800);
 			expect(run.stdout).toMatch(/Kore Contacts: pacing requests to 3 per 2\.0 s for account .* a request waited \d+\.\d s/);
 			expect(Object.values(statuses(run)).every((status) => status === 'INACTIVE')).toBe(true);
 		},
