@@ -6,9 +6,11 @@ import { globalIgnores } from 'eslint/config';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';
 
-// "Without n8n Cloud support" (node-cli's configWithoutCloudSupport): a package with a runtime dependency
-// cannot be verified for n8n Cloud, so the Cloud-only import/global restrictions do not apply.
-const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
+// The full rule set, n8n Cloud's restrictions included (node-cli's default config, the one
+// @n8n/scan-community-package applies): no rule of @n8n/eslint-plugin-community-nodes is switched off. The
+// package has no runtime dependencies (the build bundles jose), so `no-runtime-dependencies` holds, and
+// `no-restricted-imports` accepts the source's `jose` import because jose is a devDependency.
+const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
 
 export default tseslint.config(
 	globalIgnores(['dist', 'node_modules', 'coverage', '.cache', 'scripts', 'test', 'examples', '*.js', '*.mjs']),
@@ -28,15 +30,14 @@ export default tseslint.config(
 		extends: [communityNodesRecommended],
 		rules: {
 			...n8nNodesBase.configs.community.rules,
-			// The one rule switched off: jose signs Kore's JWT and is this package's only runtime
-			// dependency (see README, "Why jose is a runtime dependency").
-			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 		languageOptions: {
 			parser: tseslint.parser,
 			parserOptions: { extraFileExtensions: ['.json'] },
 		},
 	},
+	// The eslint-plugin-n8n-nodes-base overrides below are n8n's own: node-cli's config and the scanner's
+	// (@n8n/scan-community-package buildScanConfig) switch off exactly these.
 	{
 		files: ['./credentials/**/*.ts'],
 		rules: {
