@@ -324,7 +324,8 @@ function limiter(limit: number) {
 export interface E2E {
 	server: KoreServer;
 	userFolder: string;
-	installed: { packageName: string; version: string; nodeTypes: string[] };
+	/** the package as installed into <userFolder>/.n8n/nodes/node_modules/<packageName> (packageDir) */
+	installed: { packageName: string; version: string; packageDir: string; nodeTypes: string[] };
 	/** The scenario's run (started at most once; all are started by startAll). */
 	run(scenario: Scenario): Promise<ScenarioRun>;
 	/** Starts every scenario's run in the background, `concurrency` n8n processes at a time. */

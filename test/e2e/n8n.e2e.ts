@@ -6,7 +6,9 @@
  * CPUs, at most 4) is how many
  * `n8n execute` processes run at once; E2E_KEEP=1 keeps the n8n user folder for a look afterwards.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 import { KORE_NODE_NAME, KORE_NODE_TYPE, n8n, setUpE2E } from './helpers';
 import type { E2E, ScenarioRun } from './helpers';
@@ -54,6 +56,17 @@ describe(`n8n ${n8n.N8N_VERSION} with this package installed from its npm pack t
 
 	afterAll(async () => {
 		await e2e?.close();
+	});
+
+	test('installing the tarball installs nothing else: no dependency, and the bundle is what n8n loads', () => {
+		if (!e2e) throw new Error('the e2e set-up failed (see the beforeAll error above): n8n did not run');
+		const { packageDir } = e2e.installed;
+		// n8n's install ran `npm install` in the package folder: with no dependencies it adds no node_modules
+		expect(existsSync(path.join(packageDir, 'node_modules'))).toBe(false);
+		const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+		expect(pkg.dependencies).toBeUndefined();
+		expect(existsSync(path.join(packageDir, 'dist/bundle.js'))).toBe(true);
+		expect(readFileSync(path.join(packageDir, pkg.n8n.nodes[0]), 'utf8')).toMatch(/require\("\.\.\/\.\.\/bundle\.js"\)/);
 	});
 
 	test('the package loads: n8n runs the Kore Contacts node (no "Unrecognized node type")', async () => {
