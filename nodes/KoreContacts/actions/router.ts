@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toOutput } from '../helpers/items';
+import { Lookups } from '../lookup';
 import { KoreClient } from '../transport';
 import { operations as contactOperations } from './contact';
 import { readOptions } from './options';
@@ -23,10 +24,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 	const { settings, ...rest } = readOptions(this);
-	const outcomes = await chosen.execute.call(this, {
-		items: this.getInputData(),
-		client: new KoreClient(this, settings),
-		...rest,
-	});
-	return [toOutput(outcomes)];
+	const client = new KoreClient(this, settings);
+	const lookups = new Lookups(this, client);
+	try {
+		const outcomes = await chosen.execute.call(this, { items: this.getInputData(), client, lookups, ...rest });
+		return [toOutput(outcomes)];
+	} finally {
+		lookups.close();
+	}
 }

@@ -1,12 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ItemOutcome } from '../helpers/items';
+import type { Lookups } from '../lookup';
 import type { KoreClient } from '../transport';
 
 /** What every operation gets from the router. */
 export interface OperationContext {
 	items: INodeExecutionData[];
 	client: KoreClient;
+	/** Finding contacts and writing them (shared with concurrent executions in this process). */
+	lookups: Lookups;
 	/** How many per-item requests may be in flight at once. */
 	concurrency: number;
 	/** How many contacts go in one bulk request. */

@@ -30,6 +30,13 @@ export interface KoreRequest {
 	/** The contact the request is about, named in error hints. */
 	contactId?: string;
 	itemIndex?: number;
+	/**
+	 * Not stopped when this execution stops or is cancelled: the request serves other executions too
+	 * (a scan shared by the lookup layer).
+	 */
+	detached?: boolean;
+	/** Called just before each attempt is sent. */
+	onSend?: () => void;
 }
 
 /** How requests behave; the node's Options. */
@@ -150,8 +157,7 @@ export class KoreClient {
 	async request<T = unknown>(req: KoreRequest, meta: { attempts: number } = { attempts: 0 }): Promise<T> {
 		const credentials = await this.getCredentials(req.itemIndex);
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs);
-		const cancelled = this.ctx.getExecutionCancelSignal?.();
-		const signal = cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
+		const signal = req.detached ? new AbortController().signal : this.signal();
 		// Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
 		// sent again, or the contact could be created twice.
 		const retrySafe = req.method !== 'POST';
@@ -180,6 +186,7 @@ export class KoreClient {
 			}
 			attempts++;
 			meta.attempts = attempts;
+			req.onSend?.();
 			let response: Response | undefined;
 			let failure: unknown;
 			try {
@@ -230,24 +237,55 @@ export class KoreClient {
 
 	/**
 	 * Lists a stream's contacts page by page (Kore's `skip`/`limit`), calling `onPage` with each page's
-	 * contacts, until Kore says there are no more, `onPage` returns false, or — for a server that never
-	 * says so — a page comes back empty or repeats the previous one.
+	 * contacts (and what `onSend` returned when that page's request was sent), until Kore says there are no
+	 * more, `onPage` returns false, or — for a server that never says so — a page comes back empty or
+	 * repeats the previous one.
 	 */
-	async listContacts(
+	async listContacts<S = undefined>(
 		streamId: string,
-		onPage: (contacts: IDataObject[]) => boolean | void,
-		{ pageSize = 100, itemIndex }: { pageSize?: number; itemIndex?: number } = {},
+		onPage: (contacts: IDataObject[], sent: S) => boolean | void,
+		{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => S } = {},
 	): Promise<void> {
 		let skip = 0;
 		let previousIds = '';
 		for (;;) {
-			const page = await this.request<IDataObject>({ method: 'GET', streamId, qs: { skip, limit: pageSize }, itemIndex });
+			let sent = undefined as S;
+			const page = await this.request<IDataObject>({
+				method: 'GET',
+				streamId,
+				qs: { skip, limit: pageSize },
+				itemIndex,
+				detached,
+				onSend: onSend && (() => void (sent = onSend())),
+			});
 			const results = Array.isArray(page?.results) ? (page.results as IDataObject[]) : [];
 			const ids = results.map((contact) => String(contact.id)).join('\n');
 			if (results.length === 0 || ids === previousIds) return;
 			previousIds = ids;
-			if (onPage(results) === false || page.hasMore === false) return;
+			if (onPage(results, sent) === false || page.hasMore === false) return;
 			skip += results.length;
+		}
+	}
+
+	/** This execution's stop signal: the node stopped at an error, or the execution was cancelled. */
+	private signal(): AbortSignal {
+		const cancelled = this.ctx.getExecutionCancelSignal?.();
+		return cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
+	}
+
+	/** Waits for `promise` (e.g. a scan shared with other executions) unless this execution stops first. */
+	async abortable<T>(promise: Promise<T>, itemIndex?: number): Promise<T> {
+		const signal = this.signal();
+		if (signal.aborted) throw this.notSent(itemIndex);
+		let onAbort!: () => void;
+		const stopped = new Promise<never>((_, reject) => {
+			onAbort = () => reject(this.notSent(itemIndex));
+			signal.addEventListener('abort', onAbort, { once: true });
+		});
+		try {
+			return await Promise.race([promise, stopped]);
+		} finally {
+			signal.removeEventListener('abort', onAbort);
 		}
 	}
 

@@ -64,7 +64,7 @@ function pairCreated(ctx: IExecuteFunctions, batch: Array<Prepared<Entry>>, crea
 /** Creates one contact per input item: one request each, or batched with "Send in One Request". */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, concurrency, batchSize, options }: OperationContext,
+	{ items, client, lookups, concurrency, batchSize, options }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
@@ -77,7 +77,9 @@ export async function execute(
 			body: batch.map(({ value }) => toKoreContact(value.fields)),
 			itemIndex: batch[0].index,
 		});
-		return pairCreated(this, batch, Array.isArray(created) ? (created as IDataObject[]) : [created as IDataObject]);
+		const contacts = Array.isArray(created) ? (created as IDataObject[]) : [created as IDataObject];
+		await lookups.learned(batch[0].value.streamId, contacts, batch[0].index);
+		return pairCreated(this, batch, contacts);
 	};
 	const done = options.sendInOneRequest
 		? await runBatches(this, prepared, { group: (value) => value.streamId, size: batchSize }, create)

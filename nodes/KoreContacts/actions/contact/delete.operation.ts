@@ -1,12 +1,11 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ContactDirectory } from '../../helpers/directory';
 import { asItemError, prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
 import { requiredId } from '../../helpers/params';
 import type { OperationContext } from '../types';
-import { readTarget, resolveTarget, targetProperties } from './target';
+import { readTarget, targetProperties } from './target';
 
 export const description: INodeProperties[] = targetProperties(['delete'], 'delete');
 
@@ -17,26 +16,29 @@ export const ALREADY_DELETED_NOTE =
 /** Deletes one contact per input item; Kore marks it INACTIVE and returns it, which is the output. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, concurrency }: OperationContext,
+	{ items, client, lookups, concurrency }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
 		target: readTarget(this, index),
 	}));
-	const directory = new ContactDirectory(this, client);
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target }, itemIndex) => {
-		const contactId = await resolveTarget(directory, streamId, target, itemIndex);
-		const meta = { attempts: 0 };
-		try {
-			return await client.request<IDataObject>({ method: 'DELETE', streamId, path: [contactId], contactId, itemIndex }, meta);
-		} catch (error) {
-			// Sent again after an attempt whose answer was lost (a reset, a timeout, a 5xx), Kore no longer
-			// knows the contact: that attempt deleted it. The contact is gone, which is what was asked.
-			if (meta.attempts > 1 && error instanceof NodeApiError && error.httpCode === '404') {
-				return { id: contactId, status: 'INACTIVE', deleted: true, note: ALREADY_DELETED_NOTE };
+		return await lookups.write(streamId, target, itemIndex, async (contactId) => {
+			const meta = { attempts: 0 };
+			try {
+				const deleted = await client.request<IDataObject>({ method: 'DELETE', streamId, path: [contactId], contactId, itemIndex }, meta);
+				const known = deleted && typeof deleted === 'object' && deleted.id !== undefined ? { ...deleted, status: 'INACTIVE' } : undefined;
+				return { result: deleted, contact: known };
+			} catch (error) {
+				// Sent again after an attempt whose answer was lost (a reset, a timeout, a 5xx), Kore no longer
+				// knows the contact: that attempt deleted it. The contact is gone, which is what was asked.
+				if (meta.attempts > 1 && error instanceof NodeApiError && error.httpCode === '404') {
+					const gone = { id: contactId, status: 'INACTIVE', deleted: true, note: ALREADY_DELETED_NOTE };
+					return { result: gone, contact: { id: contactId, status: 'INACTIVE' } };
+				}
+				throw asItemError(this, error, itemIndex);
 			}
-			throw asItemError(this, error, itemIndex);
-		}
+		});
 	});
 	return [...failed, ...done];
 }

@@ -1,5 +1,5 @@
 import { NodeApiError } from 'n8n-workflow';
-import type { IExecuteFunctions, INode, INodeProperties, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties, JsonObject } from 'n8n-workflow';
 
 import { prepareItems, runBatches } from '../../helpers/items';
 import type { ItemOutcome, Prepared } from '../../helpers/items';
@@ -48,7 +48,7 @@ export function toItemOutcomes<T extends { contactId: string }>(
 /** Deletes the contacts named by the input items with Kore's bulk-delete endpoint, in batches. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, batchSize }: OperationContext,
+	{ items, client, lookups, batchSize }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
@@ -59,20 +59,23 @@ export async function execute(
 		prepared,
 		{ group: (value) => value.streamId, dedupe: (value) => value.contactId, size: batchSize },
 		async (batch) => {
+			const streamId = batch[0].value.streamId;
 			const ids = batch.map(({ value }) => value.contactId);
-			const meta = { attempts: 0 };
-			const answer = await client.request(
-				{ method: 'DELETE', streamId: batch[0].value.streamId, path: ['bulk-delete'], body: { ids }, itemIndex: batch[0].index },
-				meta,
-			);
-			const outcomes = bulkOutcomes(answer, ids);
-			if (meta.attempts > 1) {
-				// Sent again after an attempt whose answer was lost: ids Kore no longer knows were deleted by it.
-				for (const [id, outcome] of outcomes) {
-					if (!outcome.ok && /not found/i.test(outcome.reason)) outcomes.set(id, { ok: true, record: { id, note: ALREADY_DELETED_NOTE } });
+			return await lookups.writeMany(streamId, ids, batch[0].index, async () => {
+				const meta = { attempts: 0 };
+				const answer = await client.request({ method: 'DELETE', streamId, path: ['bulk-delete'], body: { ids }, itemIndex: batch[0].index }, meta);
+				const outcomes = bulkOutcomes(answer, ids);
+				if (meta.attempts > 1) {
+					// Sent again after an attempt whose answer was lost: ids Kore no longer knows were deleted by it.
+					for (const [id, outcome] of outcomes) {
+						if (!outcome.ok && /not found/i.test(outcome.reason)) outcomes.set(id, { ok: true, record: { id, note: ALREADY_DELETED_NOTE } });
+					}
 				}
-			}
-			return toItemOutcomes(this.getNode(), batch, outcomes, ({ contactId }, record) => ({ ...record, id: contactId, deleted: true }), 'delete');
+				const answers = new Map<string, IDataObject | undefined>();
+				for (const [id, outcome] of outcomes) answers.set(id, outcome.ok ? { id, status: 'INACTIVE' } : undefined);
+				const result = toItemOutcomes(this.getNode(), batch, outcomes, ({ contactId }, record) => ({ ...record, id: contactId, deleted: true }), 'delete');
+				return { result, answers };
+			});
 		},
 	);
 	return [...failed, ...done];

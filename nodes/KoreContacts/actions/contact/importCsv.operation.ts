@@ -56,7 +56,7 @@ export function multipartBody(data: Buffer, fileName: string): { body: Buffer; c
 /** Uploads each input item's CSV file to Kore's import endpoint; outputs the contacts Kore created. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, concurrency }: OperationContext,
+	{ items, client, lookups, concurrency }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	// Every file is read and checked before anything is uploaded, so a bad file stops the run (or fails
 	// its item) without another item's contacts having been imported.
@@ -85,8 +85,10 @@ export async function execute(
 	});
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, data, fileName }, itemIndex) => {
 		const { body, contentType } = multipartBody(data, fileName);
-		const created = await client.request<unknown>({ method: 'POST', streamId, path: ['import-contacts'], body, contentType, itemIndex });
-		return Array.isArray(created) ? (created as IDataObject[]) : [created as IDataObject];
+		const answer = await client.request<unknown>({ method: 'POST', streamId, path: ['import-contacts'], body, contentType, itemIndex });
+		const created = Array.isArray(answer) ? (answer as IDataObject[]) : [answer as IDataObject];
+		await lookups.learned(streamId, created, itemIndex);
+		return created;
 	});
 	return [...failed, ...done];
 }

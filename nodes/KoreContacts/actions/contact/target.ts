@@ -1,10 +1,14 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ContactDirectory } from '../../helpers/directory';
 import { requiredId, requiredText, textParameter } from '../../helpers/params';
+import { PhoneError, phoneCandidates } from '../../helpers/phone';
 
-/** Which contact an item is about: by Kore ID, or by phone number (looked up in the stream). */
-export type Target = { by: 'id'; contactId: string } | { by: 'phone'; phoneNumber: string; countryCode?: string };
+/**
+ * Which contact an item is about: by Kore ID, or by phone number (looked up in the stream; `candidates`
+ * are the E.164 forms the number stands for, worked out when the item is read).
+ */
+export type Target = { by: 'id'; contactId: string } | { by: 'phone'; phoneNumber: string; countryCode?: string; candidates: string[] };
 
 /** "Contact By: ID | Phone Number" and its fields, for the operations in `operations`. */
 export function targetProperties(operations: string[], verb: string): INodeProperties[] {
@@ -20,7 +24,7 @@ export function targetProperties(operations: string[], verb: string): INodePrope
 				{
 					name: 'Phone Number',
 					value: 'phone',
-					description: 'Find the contact by its number: the node reads the stream\'s contacts once per run',
+					description: 'Find the contact by its number: the node reads the stream\'s contacts, once for all the lookups that arrive together',
 				},
 			],
 			default: 'id',
@@ -59,18 +63,18 @@ export function targetProperties(operations: string[], verb: string): INodePrope
 	];
 }
 
-/** Reads item `index`'s target (validated; no request). */
+/** Reads item `index`'s target (validated, the phone number parsed; no request). */
 export function readTarget(ctx: IExecuteFunctions, index: number): Target {
 	if (ctx.getNodeParameter('contactBy', index, 'id') === 'phone') {
 		const phoneNumber = requiredText(ctx, 'phoneNumber', index);
-		return { by: 'phone', phoneNumber, countryCode: textParameter(ctx, 'countryCode', index) || undefined };
+		const countryCode = textParameter(ctx, 'countryCode', index) || undefined;
+		try {
+			return { by: 'phone', phoneNumber, countryCode, candidates: phoneCandidates(phoneNumber, countryCode) };
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), `Item ${index}: "Phone Number" is not valid: ${(error as PhoneError).message} — nothing was sent to Kore for this item`, {
+				itemIndex: index,
+			});
+		}
 	}
 	return { by: 'id', contactId: requiredId(ctx, 'contactId', index) };
-}
-
-/** The Kore ID an item's target stands for (looking the phone number up when needed). */
-export async function resolveTarget(directory: ContactDirectory, streamId: string, target: Target, index: number): Promise<string> {
-	if (target.by === 'id') return target.contactId;
-	const contact = await directory.byPhone(streamId, target.phoneNumber, target.countryCode, index);
-	return String(contact.id);
 }

@@ -3,12 +3,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { FIELD_LABELS, checkFields, contactFieldProperties, fieldsOf, isComplete, toKoreContact } from '../../helpers/contact';
 import type { ContactFields } from '../../helpers/contact';
-import { ContactDirectory } from '../../helpers/directory';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
 import { requiredId } from '../../helpers/params';
 import type { OperationContext } from '../types';
-import { readTarget, resolveTarget, targetProperties } from './target';
+import { readTarget, targetProperties } from './target';
 
 /** The "Update Fields" collection, for Update and Update Many. */
 export function updateFieldsProperty(operation: string): INodeProperties {
@@ -19,7 +18,7 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 		placeholder: 'Add Field',
 		default: {},
 		description:
-			'The fields to change. Fields you leave out keep their current values: Kore\'s update takes the whole contact, so the node first reads the stream\'s contacts (once per run) and sends the current values with your changes. When you set all six fields, nothing is read.',
+			'The fields to change. Fields you leave out keep their current values: Kore\'s update takes the whole contact, so the node reads the stream\'s current contacts (one read shared by all the updates that arrive together) and sends the current values with your changes. When you set all six fields, nothing is read.',
 		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
 		options: Object.values(contactFieldProperties),
 	};
@@ -43,34 +42,33 @@ export function readUpdateFields(ctx: IExecuteFunctions, index: number): Contact
 }
 
 /**
- * The full body for an update: the contact's current values (from the directory) overlaid with the
- * changes. A new phone number without a new country code keeps the current country code.
+ * The full body for an update: the contact's current values overlaid with the changes (nothing is read
+ * when the changes set every field). A new phone number without a new country code keeps the current one.
  */
-export async function mergedBody(
-	directory: ContactDirectory,
-	streamId: string,
-	contactId: string,
-	changes: ContactFields,
-	itemIndex: number,
-): Promise<IDataObject> {
-	const current = isComplete(changes) ? {} : fieldsOf(await directory.byId(streamId, contactId, itemIndex));
-	return toKoreContact({ ...current, ...changes });
+export async function mergedBody(changes: ContactFields, current: () => Promise<IDataObject>): Promise<IDataObject> {
+	return toKoreContact({ ...(isComplete(changes) ? {} : fieldsOf(await current())), ...changes });
+}
+
+/** Kore's answer when it is a contact (the layer keeps it as the newest copy), else undefined. */
+export function asContact(answer: unknown): IDataObject | undefined {
+	return answer && typeof answer === 'object' && (answer as IDataObject).id !== undefined ? (answer as IDataObject) : undefined;
 }
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, concurrency }: OperationContext,
+	{ items, client, lookups, concurrency }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
 		target: readTarget(this, index),
 		changes: readUpdateFields(this, index),
 	}));
-	const directory = new ContactDirectory(this, client);
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target, changes }, itemIndex) => {
-		const contactId = await resolveTarget(directory, streamId, target, itemIndex);
-		const body = await mergedBody(directory, streamId, contactId, changes, itemIndex);
-		return await client.request({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
+		return await lookups.write(streamId, target, itemIndex, async (contactId, current) => {
+			const body = await mergedBody(changes, current);
+			const updated = await client.request<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
+			return { result: updated, contact: asContact(updated) };
+		});
 	});
 	return [...failed, ...done];
 }

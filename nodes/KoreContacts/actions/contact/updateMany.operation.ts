@@ -1,14 +1,13 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ContactFields } from '../../helpers/contact';
-import { ContactDirectory } from '../../helpers/directory';
 import { asItemError, prepareItems, runBatches } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
 import { requiredId } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { OperationContext } from '../types';
 import { bulkContactIdProperty, toItemOutcomes } from './deleteMany.operation';
-import { mergedBody, readUpdateFields, updateFieldsProperty } from './update.operation';
+import { asContact, mergedBody, readUpdateFields, updateFieldsProperty } from './update.operation';
 
 export const description: INodeProperties[] = [
 	bulkContactIdProperty('updateMany', 'update', ' and its changes'),
@@ -21,7 +20,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, batchSize }: OperationContext,
+	{ items, client, lookups, batchSize }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
@@ -34,37 +33,42 @@ export async function execute(
 		const key = `${value.streamId}\n${value.contactId}`;
 		combined.set(key, { ...combined.get(key), ...value.changes });
 	}
-	const directory = new ContactDirectory(this, client);
 	const done = await runBatches(
 		this,
 		prepared,
 		{ group: (value) => value.streamId, dedupe: (value) => value.contactId, size: batchSize },
 		async (batch) => {
 			const streamId = batch[0].value.streamId;
-			const outcomes: ItemOutcome[] = [];
-			const sendable: typeof batch = [];
-			const body = [];
-			for (const entry of batch) {
-				const { contactId } = entry.value;
-				try {
-					const changes = combined.get(`${streamId}\n${contactId}`)!;
-					body.push({ id: contactId, ...(await mergedBody(directory, streamId, contactId, changes, entry.index)) });
-					sendable.push(entry);
-				} catch (error) {
-					outcomes.push({ index: entry.index, error: asItemError(this, error, entry.index) });
+			const ids = batch.map(({ value }) => value.contactId);
+			return await lookups.writeMany(streamId, ids, batch[0].index, async (current) => {
+				const outcomes: ItemOutcome[] = [];
+				const sendable: typeof batch = [];
+				const body = [];
+				for (const entry of batch) {
+					const { contactId } = entry.value;
+					try {
+						const changes = combined.get(`${streamId}\n${contactId}`)!;
+						body.push({ id: contactId, ...(await mergedBody(changes, () => current(contactId))) });
+						sendable.push(entry);
+					} catch (error) {
+						outcomes.push({ index: entry.index, error: asItemError(this, error, entry.index) });
+					}
 				}
-			}
-			if (sendable.length === 0) return outcomes;
-			const ids = sendable.map(({ value }) => value.contactId);
-			const answer = await client.request({ method: 'PUT', streamId, path: ['bulk-update'], body, itemIndex: sendable[0].index });
-			const updated = toItemOutcomes(
-				this.getNode(),
-				sendable,
-				bulkOutcomes(answer, ids),
-				({ contactId }, record) => ({ id: contactId, updated: true, contact: record.contact ?? record }),
-				'update',
-			);
-			return [...outcomes, ...updated];
+				const answers = new Map<string, IDataObject | undefined>();
+				if (sendable.length === 0) return { result: outcomes, answers };
+				const sentIds = sendable.map(({ value }) => value.contactId);
+				const answer = await client.request({ method: 'PUT', streamId, path: ['bulk-update'], body, itemIndex: sendable[0].index });
+				const results = bulkOutcomes(answer, sentIds);
+				for (const [id, outcome] of results) answers.set(id, outcome.ok ? asContact(outcome.record.contact) : undefined);
+				const updated = toItemOutcomes(
+					this.getNode(),
+					sendable,
+					results,
+					({ contactId }, record) => ({ id: contactId, updated: true, contact: record.contact ?? record }),
+					'update',
+				);
+				return { result: [...outcomes, ...updated], answers };
+			});
 		},
 	);
 	return [...failed, ...done];

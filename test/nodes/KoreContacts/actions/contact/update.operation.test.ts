@@ -70,7 +70,8 @@ describe('Update, run inside n8n\'s engine', () => {
 		const seen = kore();
 		const { error } = await runWorkflow('update-contact.json', { credentials: CREDENTIALS, items: [{ koreId: 'nope', last: 'X' }] });
 		expect(error?.message).toBe('Item 0: no contact with ID "nope" in stream "st-1"');
-		expect(seen.map((request) => request.method)).toEqual(['GET']);
+		// a miss is confirmed on one later scan (a delete during the first could have shifted its pages)
+		expect(seen.map((request) => request.method)).toEqual(['GET', 'GET']);
 	});
 
 	test('empty Update Fields are refused before any request', async () => {

@@ -1,0 +1,393 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { storedPhone } from '../helpers/phone';
+import type { KoreClient } from '../transport';
+import { formatMs } from '../transport/errors';
+
+/**
+ * The contact lookup layer. Kore has no get-one and no search endpoint, only the offset-paged list, so
+ * finding a contact means reading the whole stream ("a scan"). This layer makes that affordable and safe
+ * for bursts of executions (one CRM event each) in one n8n process:
+ *
+ * - **Coalescing with no staleness.** A lookup is answered by a scan that started (sent its first page
+ *   request) after the lookup was asked. Lookups asked while a scan runs share the next one, so a burst
+ *   costs a couple of scans, not one per event.
+ * - **Writes feed back.** Kore's answer to a write (the contact as it now is) is kept as the newest
+ *   knowledge of that contact, and writes to one contact are serialized, each merging on top of it.
+ * - **Correct under concurrent change.** A miss, or several matches, on a scan is checked again on a scan
+ *   that started after it before the lookup fails: a delete during a scan can shift Kore's pages.
+ * - **Bounded memory.** A stream's state lives while an execution holds it (a lease) or a scan runs, and
+ *   is dropped after.
+ *
+ * State is per Kore host + account + stream, shared by every execution of the node in this process.
+ */
+
+/** A logical clock: orders asks, page reads and write answers without relying on equal timestamps. */
+let clock = 0;
+const tick = () => ++clock;
+
+/** What is known of one contact, and as of when (the clock value of the read or write that told it). */
+interface Known {
+	contact?: IDataObject;
+	seq: number;
+}
+
+interface Scan {
+	/** The clock when its first page request was sent; undefined until then (it may still be joined). */
+	startSeq?: number;
+	done: Promise<void>;
+	/** How many lookups wait on it (for the log). */
+	waiting: number;
+}
+
+const PAGE_SIZE = 100;
+
+/** A contact named by its Kore id, or by the E.164 forms its phone number may take. */
+export type ContactKey = { contactId: string } | { candidates: string[] };
+
+/** The lock of every write keyed by one phone number (sorted before contact ids: "#" < letters). */
+function phoneLock(candidates: string[]): string {
+	return `#phone ${[...candidates].sort().join(' ')}`;
+}
+
+export function isActive(contact: IDataObject): boolean {
+	return String(contact.status ?? 'ACTIVE').toUpperCase() !== 'INACTIVE';
+}
+
+/** One stream's shared state. */
+class StreamState {
+	leases = 0;
+	/** The newest complete scan: each contact as its page showed it. */
+	scanned?: { startSeq: number; contacts: Map<string, Known> };
+	/** What writes answered since (newer than the scan's copy when its seq is larger). */
+	readonly written = new Map<string, Known>();
+	running?: Scan;
+	queued?: Scan;
+	readonly locks = new Map<string, Promise<void>>();
+
+	constructor(
+		readonly key: string,
+		readonly streamId: string,
+	) {}
+
+	/** The current view of one contact (undefined: not known to exist). */
+	view(id: string): Known | undefined {
+		const fromScan = this.scanned?.contacts.get(id);
+		const fromWrite = this.written.get(id);
+		if (fromWrite && (!fromScan || fromWrite.seq > fromScan.seq)) return fromWrite;
+		return fromScan;
+	}
+
+	/** Every contact the view knows, newest copy of each. */
+	*contacts(): Generator<IDataObject> {
+		const ids = new Set([...(this.scanned?.contacts.keys() ?? []), ...this.written.keys()]);
+		for (const id of ids) {
+			const contact = this.view(id)?.contact;
+			if (contact) yield contact;
+		}
+	}
+
+	/** True when something is known of `id` that is no older than `askedSeq`. */
+	freshFor(id: string, askedSeq: number): boolean {
+		const known = this.view(id);
+		return known !== undefined && known.seq > askedSeq;
+	}
+
+	idle(): boolean {
+		return this.leases === 0 && !this.running && !this.queued && this.locks.size === 0;
+	}
+}
+
+const streams = new Map<string, StreamState>();
+
+/** How many streams the layer holds now (tests check that a burst leaves nothing behind). */
+export function heldStreams(): number {
+	return streams.size;
+}
+
+function release(state: StreamState): void {
+	if (state.idle() && streams.get(state.key) === state) streams.delete(state.key);
+}
+
+/**
+ * One execution's use of the layer. The router opens it and closes it when the node is done; every
+ * lookup it makes counts as asked when the execution started (so all its items share one scan).
+ */
+export class Lookups {
+	private readonly askedSeq = tick();
+
+	private readonly held = new Map<string, StreamState>();
+
+	private closed = false;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly client: KoreClient,
+	) {}
+
+	/** Releases every stream this execution held; a stream no one holds is dropped. */
+	close(): void {
+		this.closed = true;
+		for (const state of this.held.values()) {
+			state.leases--;
+			release(state);
+		}
+		this.held.clear();
+	}
+
+	private async state(streamId: string, itemIndex: number): Promise<StreamState> {
+		const { host, accountId } = await this.client.getCredentials(itemIndex);
+		const key = `${host}\n${accountId}\n${streamId}`;
+		let state = this.held.get(key);
+		if (state) return state;
+		if (this.closed) throw new Error('The lookup session is closed');
+		state = streams.get(key);
+		if (!state) {
+			state = new StreamState(key, streamId);
+			streams.set(key, state);
+		}
+		state.leases++;
+		this.held.set(key, state);
+		return state;
+	}
+
+	/**
+	 * Waits until the stream has a complete scan that started after `askedSeq` (joining the running scan if
+	 * it has not sent its first request yet, else the next one).
+	 */
+	private async freshScan(state: StreamState, askedSeq: number, itemIndex: number): Promise<void> {
+		for (;;) {
+			if (state.scanned && state.scanned.startSeq > askedSeq) return;
+			const running = state.running;
+			const scan =
+				running && (running.startSeq === undefined || running.startSeq > askedSeq) ? running : (state.queued ??= this.queueScan(state, itemIndex));
+			scan.waiting++;
+			if (scan === state.queued || scan.startSeq === undefined) {
+				this.ctx.logger.info(
+					`Kore Contacts: ${scan.waiting} lookup(s) in stream ${state.streamId} wait for ${scan === state.running ? 'the scan about to start' : 'the next scan (one is in progress)'}`,
+				);
+			}
+			try {
+				await this.client.abortable(scan.done, itemIndex);
+			} finally {
+				scan.waiting--;
+			}
+		}
+	}
+
+	/** A scan that starts when the running one (if any) is done. */
+	private queueScan(state: StreamState, itemIndex: number): Scan {
+		const previous = state.running?.done.catch(() => undefined) ?? Promise.resolve();
+		const scan: Scan = { waiting: 0, done: Promise.resolve() };
+		scan.done = previous.then(async () => {
+			state.queued = undefined;
+			state.running = scan;
+			try {
+				await this.scan(state, scan, itemIndex);
+			} finally {
+				state.running = undefined;
+				release(state);
+			}
+		});
+		// A failure reaches the lookups that wait on it; none is left unhandled if no one does.
+		scan.done.catch(() => undefined);
+		return scan;
+	}
+
+	/**
+	 * Reads every page of the stream. Kore's list is offset-paged, so each contact is kept once by id; the
+	 * page's clock value (its request's send) says how new each copy is.
+	 */
+	private async scan(state: StreamState, scan: Scan, itemIndex: number): Promise<void> {
+		const started = Date.now();
+		const contacts = new Map<string, Known>();
+		let pages = 0;
+		await this.client.listContacts(
+			state.streamId,
+			(results, seq) => {
+				pages++;
+				scan.startSeq ??= seq;
+				for (const contact of results) {
+					if (contact && contact.id !== undefined) contacts.set(String(contact.id), { contact, seq });
+				}
+			},
+			{ pageSize: PAGE_SIZE, itemIndex, detached: true, onSend: tick },
+		);
+		const startSeq = scan.startSeq ?? tick();
+		state.scanned = { startSeq, contacts };
+		// Write answers the scan has superseded are no longer needed, nor is "unknown" from before it.
+		for (const [id, known] of state.written) {
+			const fromScan = contacts.get(id);
+			if ((fromScan && fromScan.seq > known.seq) || (!known.contact && known.seq < startSeq)) state.written.delete(id);
+		}
+		this.ctx.logger.info(
+			`Kore Contacts: scanned stream ${state.streamId}: ${contacts.size} contacts in ${pages} page(s), ${formatMs(Date.now() - started)}, shared by ${scan.waiting} lookup(s)`,
+		);
+	}
+
+	/** Records what Kore answered to a write (or, with no contact, that the copy held is no longer current). */
+	private learn(state: StreamState, id: string, contact: IDataObject | undefined): void {
+		// An answer that shows only part of the contact (a bulk delete's id) is laid over the copy held.
+		const previous = state.view(id)?.contact;
+		state.written.set(id, { contact: contact && previous ? { ...previous, ...contact } : contact, seq: tick() });
+	}
+
+	/** Runs `work` while no other write to the same keys runs in this process (keys taken in sorted order). */
+	private async exclusive<T>(state: StreamState, keys: string[], work: () => Promise<T>): Promise<T> {
+		const sorted = [...new Set(keys)].sort();
+		const releases: Array<() => void> = [];
+		try {
+			for (const key of sorted) {
+				const previous = state.locks.get(key) ?? Promise.resolve();
+				let unlock!: () => void;
+				const mine = new Promise<void>((resolve) => (unlock = resolve));
+				const tail = previous.then(() => mine);
+				state.locks.set(key, tail);
+				releases.push(() => {
+					unlock();
+					if (state.locks.get(key) === tail) state.locks.delete(key);
+				});
+				await previous;
+			}
+			return await work();
+		} finally {
+			for (const unlock of releases.reverse()) unlock();
+			release(state);
+		}
+	}
+
+	/**
+	 * The current contact with this id: what a write answered after this execution started, or the copy of a
+	 * scan that started after it. An id the scan does not list is looked for once more on a later scan (a
+	 * delete during the scan may have shifted the pages) before it is reported missing.
+	 */
+	private async current(state: StreamState, contactId: string, itemIndex: number): Promise<IDataObject> {
+		let askedSeq = this.askedSeq;
+		for (let attempt = 0; ; attempt++) {
+			if (!state.freshFor(contactId, askedSeq)) await this.freshScan(state, askedSeq, itemIndex);
+			const known = state.view(contactId);
+			if (known?.contact) return known.contact;
+			if (known && !known.contact) {
+				askedSeq = known.seq;
+				continue;
+			}
+			if (attempt > 0) break;
+			askedSeq = tick();
+		}
+		throw new NodeOperationError(this.ctx.getNode(), `Item ${itemIndex}: no contact with ID "${contactId}" in stream "${state.streamId}"`, {
+			itemIndex,
+			description: 'Kore does not list such a contact: check the Contact ID.',
+		});
+	}
+
+	/** The active contacts with one of these numbers, on a scan no older than `askedSeq`. */
+	private async byPhone(state: StreamState, candidates: string[], askedSeq: number, itemIndex: number) {
+		await this.freshScan(state, askedSeq, itemIndex);
+		const matches = [...state.contacts()].filter((contact) => {
+			const stored = storedPhone(contact.cellPhone);
+			return stored !== undefined && candidates.includes(stored);
+		});
+		const active = matches.filter(isActive);
+		return { active, inactive: matches.filter((contact) => !active.includes(contact)) };
+	}
+
+	/**
+	 * The one active contact whose number is one of `candidates`. No match, or several, is looked at once
+	 * more on a later scan, then reported — never a guess.
+	 */
+	async findByPhone(streamId: string, candidates: string[], itemIndex: number): Promise<IDataObject> {
+		const state = await this.state(streamId, itemIndex);
+		let found = await this.byPhone(state, candidates, this.askedSeq, itemIndex);
+		if (found.active.length !== 1) found = await this.byPhone(state, candidates, tick(), itemIndex);
+		const shown = candidates.join(' or ');
+		if (found.active.length === 1) return found.active[0];
+		if (found.active.length > 1) {
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Item ${itemIndex}: ${found.active.length} contacts have phone ${shown}: ${found.active.map((contact) => contact.id).join(', ')}`,
+				{ itemIndex, description: 'Nothing was changed. Use "Contact By: ID" with the ID of the one you mean.' },
+			);
+		}
+		const inactive = found.inactive.map((contact) => contact.id).join(', ');
+		throw new NodeOperationError(this.ctx.getNode(), `Item ${itemIndex}: no contact with phone ${shown} in stream "${streamId}"`, {
+			itemIndex,
+			description: inactive ? `Only already deleted (INACTIVE) contacts have this number: ${inactive}.` : 'Check the number and the Country Code.',
+		});
+	}
+
+	/** The current contact with this id (see `current`). */
+	async findById(streamId: string, contactId: string, itemIndex: number): Promise<IDataObject> {
+		return await this.current(await this.state(streamId, itemIndex), contactId, itemIndex);
+	}
+
+	/**
+	 * Writes to contacts through the layer: `work` runs while no other write to these ids runs in this
+	 * process, gets each id's current contact on demand (`current`), and returns what Kore answered per id,
+	 * which becomes the newest knowledge of those contacts (`undefined`: Kore's answer did not show the
+	 * contact, so the copy held is dropped).
+	 */
+	async writeMany<T>(
+		streamId: string,
+		contactIds: string[],
+		itemIndex: number,
+		work: (current: (contactId: string) => Promise<IDataObject>) => Promise<{ result: T; answers: Map<string, IDataObject | undefined> }>,
+	): Promise<T> {
+		const state = await this.state(streamId, itemIndex);
+		return await this.exclusive(state, contactIds, async () => await this.guarded(state, contactIds, itemIndex, work));
+	}
+
+	private async guarded<T>(
+		state: StreamState,
+		contactIds: string[],
+		itemIndex: number,
+		work: (current: (contactId: string) => Promise<IDataObject>) => Promise<{ result: T; answers: Map<string, IDataObject | undefined> }>,
+	): Promise<T> {
+		try {
+			const { result, answers } = await work((contactId) => this.current(state, contactId, itemIndex));
+			for (const [id, contact] of answers) this.learn(state, id, contact);
+			return result;
+		} catch (error) {
+			// Whatever Kore did with a failed write is not known here: the next writer reads afresh.
+			for (const id of contactIds) this.learn(state, id, undefined);
+			throw error;
+		}
+	}
+
+	/**
+	 * Writes one contact, named by id or by phone number, through the layer (see `writeMany`). A contact
+	 * named by phone is found while no other write by that number runs, and checked again once its id is
+	 * held: a write by id may have changed or deleted it meanwhile.
+	 */
+	async write<T>(
+		streamId: string,
+		key: ContactKey,
+		itemIndex: number,
+		work: (contactId: string, current: () => Promise<IDataObject>) => Promise<{ result: T; contact: IDataObject | undefined }>,
+	): Promise<T> {
+		const state = await this.state(streamId, itemIndex);
+		const once = async (contactId: string) =>
+			await this.guarded(state, [contactId], itemIndex, async (current) => {
+				const { result, contact } = await work(contactId, () => current(contactId));
+				return { result, answers: new Map([[contactId, contact]]) };
+			});
+		if ('contactId' in key) return await this.exclusive(state, [key.contactId], async () => await once(key.contactId));
+		return await this.exclusive(state, [phoneLock(key.candidates)], async () => {
+			for (let attempt = 0; ; attempt++) {
+				const contactId = String((await this.findByPhone(streamId, key.candidates, itemIndex)).id);
+				const outcome = await this.exclusive(state, [contactId], async () => {
+					const now = state.view(contactId)?.contact;
+					const stillIt = now && isActive(now) && key.candidates.includes(storedPhone(now.cellPhone) ?? '');
+					return stillIt || attempt > 0 ? { value: await once(contactId) } : undefined;
+				});
+				if (outcome) return outcome.value;
+			}
+		});
+	}
+
+	/** Records contacts Kore answered for a write made outside `write` (e.g. a create). */
+	async learned(streamId: string, contacts: IDataObject[], itemIndex: number): Promise<void> {
+		const state = await this.state(streamId, itemIndex);
+		for (const contact of contacts) if (contact?.id !== undefined) this.learn(state, String(contact.id), contact);
+	}
+}
