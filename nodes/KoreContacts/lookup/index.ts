@@ -331,26 +331,26 @@ export class Lookups {
 		streamId: string,
 		contactIds: string[],
 		itemIndex: number,
-		work: (current: (contactId: string) => Promise<IDataObject>) => Promise<{ result: T; answers: Map<string, IDataObject | undefined> }>,
+		work: (current: (contactId: string, itemIndex: number) => Promise<IDataObject>) => Promise<{ result: T; answers: Map<string, IDataObject | undefined> }>,
 	): Promise<T> {
 		const state = await this.state(streamId, itemIndex);
-		return await this.exclusive(state, contactIds, async () => await this.guarded(state, contactIds, itemIndex, work));
+		return await this.exclusive(state, contactIds, async () => await this.guarded(state, contactIds, work));
 	}
 
 	private async guarded<T>(
 		state: StreamState,
 		contactIds: string[],
-		itemIndex: number,
-		work: (current: (contactId: string) => Promise<IDataObject>) => Promise<{ result: T; answers: Map<string, IDataObject | undefined> }>,
+		work: (current: (contactId: string, itemIndex: number) => Promise<IDataObject>) => Promise<{ result: T; answers: Map<string, IDataObject | undefined> }>,
 	): Promise<T> {
+		let answered = false;
 		try {
-			const { result, answers } = await work((contactId) => this.current(state, contactId, itemIndex));
+			const { result, answers } = await work((contactId, index) => this.current(state, contactId, index));
+			answered = true;
 			for (const [id, contact] of answers) this.learn(state, id, contact);
 			return result;
-		} catch (error) {
+		} finally {
 			// Whatever Kore did with a failed write is not known here: the next writer reads afresh.
-			for (const id of contactIds) this.learn(state, id, undefined);
-			throw error;
+			if (!answered) for (const id of contactIds) this.learn(state, id, undefined);
 		}
 	}
 
@@ -367,8 +367,8 @@ export class Lookups {
 	): Promise<T> {
 		const state = await this.state(streamId, itemIndex);
 		const once = async (contactId: string) =>
-			await this.guarded(state, [contactId], itemIndex, async (current) => {
-				const { result, contact } = await work(contactId, () => current(contactId));
+			await this.guarded(state, [contactId], async (current) => {
+				const { result, contact } = await work(contactId, () => current(contactId, itemIndex));
 				return { result, answers: new Map([[contactId, contact]]) };
 			});
 		if ('contactId' in key) return await this.exclusive(state, [key.contactId], async () => await once(key.contactId));
