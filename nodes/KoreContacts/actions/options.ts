@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../transport';
 import type { RequestSettings } from '../transport';
 
 /** Operations that send one request per input item, and so can overlap a few of them. */
-export const PER_ITEM_OPERATIONS = ['create', 'delete', 'importCsv', 'update'];
+export const PER_ITEM_OPERATIONS = ['create', 'delete', 'get', 'importCsv', 'update', 'upsert'];
 
 export const DEFAULT_CONCURRENCY = 4;
 

@@ -101,6 +101,35 @@ class StreamState {
 
 const streams = new Map<string, StreamState>();
 
+/**
+ * Contacts this process deleted recently (by host + account + stream + id, and + phone number), so that a
+ * repeated delivery of a "contact deleted" event can be told apart from a typo even when Kore does not
+ * list deleted contacts. Bounded in time and size; the oldest entries go first.
+ */
+const RECENT_MS = 15 * 60_000;
+const RECENT_MAX = 10_000;
+const recentlyDeleted = new Map<string, number>();
+
+function rememberDeleted(keys: string[]): void {
+	const now = Date.now();
+	for (const key of keys) {
+		recentlyDeleted.delete(key);
+		recentlyDeleted.set(key, now + RECENT_MS);
+	}
+	for (const [key, until] of recentlyDeleted) {
+		if (recentlyDeleted.size <= RECENT_MAX && until > now) break;
+		recentlyDeleted.delete(key);
+	}
+}
+
+function deletedRecently(key: string): boolean {
+	const until = recentlyDeleted.get(key);
+	if (until === undefined) return false;
+	if (until > Date.now()) return true;
+	recentlyDeleted.delete(key);
+	return false;
+}
+
 /** How many streams the layer holds now (tests check that a burst leaves nothing behind). */
 export function heldStreams(): number {
 	return streams.size;
@@ -230,7 +259,12 @@ export class Lookups {
 	private learn(state: StreamState, id: string, contact: IDataObject | undefined): void {
 		// An answer that shows only part of the contact (a bulk delete's id) is laid over the copy held.
 		const previous = state.view(id)?.contact;
-		state.written.set(id, { contact: contact && previous ? { ...previous, ...contact } : contact, seq: tick() });
+		const now = contact && previous ? { ...previous, ...contact } : contact;
+		state.written.set(id, { contact: now, seq: tick() });
+		if (now && !isActive(now)) {
+			const phone = storedPhone(now.cellPhone);
+			rememberDeleted([`${state.key}\nid ${id}`, ...(phone ? [`${state.key}\nphone ${phone}`] : [])]);
+		}
 	}
 
 	/** Runs `work` while no other write to the same keys runs in this process (keys taken in sorted order). */
@@ -262,8 +296,7 @@ export class Lookups {
 	 * scan that started after it. An id the scan does not list is looked for once more on a later scan (a
 	 * delete during the scan may have shifted the pages) before it is reported missing.
 	 */
-	private async current(state: StreamState, contactId: string, itemIndex: number): Promise<IDataObject> {
-		let askedSeq = this.askedSeq;
+	private async current(state: StreamState, contactId: string, itemIndex: number, askedSeq = this.askedSeq): Promise<IDataObject> {
 		for (let attempt = 0; ; attempt++) {
 			if (!state.freshFor(contactId, askedSeq)) await this.freshScan(state, askedSeq, itemIndex);
 			const known = state.view(contactId);
@@ -294,14 +327,25 @@ export class Lookups {
 
 	/**
 	 * The one active contact whose number is one of `candidates`. No match, or several, is looked at once
-	 * more on a later scan, then reported — never a guess.
+	 * more on a later scan, then reported — never a guess. With `orDeleted`, a number that only deleted
+	 * contacts have (as Kore lists them, or as this process deleted them recently) answers `{ gone }`.
 	 */
 	async findByPhone(streamId: string, candidates: string[], itemIndex: number): Promise<IDataObject> {
+		const found = await this.phoneMatch(streamId, candidates, itemIndex, false);
+		return found.contact;
+	}
+
+	private async phoneMatch(
+		streamId: string,
+		candidates: string[],
+		itemIndex: number,
+		orDeleted: boolean,
+	): Promise<{ contact: IDataObject; gone: boolean }> {
 		const state = await this.state(streamId, itemIndex);
 		let found = await this.byPhone(state, candidates, this.askedSeq, itemIndex);
 		if (found.active.length !== 1) found = await this.byPhone(state, candidates, tick(), itemIndex);
 		const shown = candidates.join(' or ');
-		if (found.active.length === 1) return found.active[0];
+		if (found.active.length === 1) return { contact: found.active[0], gone: false };
 		if (found.active.length > 1) {
 			throw new NodeOperationError(
 				this.ctx.getNode(),
@@ -309,11 +353,39 @@ export class Lookups {
 				{ itemIndex, description: 'Nothing was changed. Use "Contact By: ID" with the ID of the one you mean.' },
 			);
 		}
+		if (orDeleted) {
+			if (found.inactive.length > 0) return { contact: found.inactive[found.inactive.length - 1], gone: true };
+			const phone = candidates.find((candidate) => deletedRecently(`${state.key}\nphone ${candidate}`));
+			if (phone) return { contact: { cellPhone: { phoneNumber: phone }, status: 'INACTIVE' }, gone: true };
+		}
 		const inactive = found.inactive.map((contact) => contact.id).join(', ');
 		throw new NodeOperationError(this.ctx.getNode(), `Item ${itemIndex}: no contact with phone ${shown} in stream "${streamId}"`, {
 			itemIndex,
 			description: inactive ? `Only already deleted (INACTIVE) contacts have this number: ${inactive}.` : 'Check the number and the Country Code.',
 		});
+	}
+
+	/**
+	 * Which of these ids are known to be deleted: this process deleted them recently, or (with `scan`, one
+	 * scan that starts after now, for the rest) Kore lists them INACTIVE. Asked when Kore answered "not
+	 * found" to a delete, to tell a repeated delivery from an id Kore never knew.
+	 */
+	async deleted(streamId: string, contactIds: string[], itemIndex: number, scan: boolean): Promise<Map<string, IDataObject>> {
+		const state = await this.state(streamId, itemIndex);
+		const found = new Map<string, IDataObject>();
+		const rest = contactIds.filter((id) => {
+			if (!deletedRecently(`${state.key}\nid ${id}`)) return true;
+			found.set(id, state.view(id)?.contact ?? { id, status: 'INACTIVE' });
+			return false;
+		});
+		if (scan && rest.length > 0) {
+			await this.freshScan(state, tick(), itemIndex);
+			for (const id of rest) {
+				const known = state.view(id)?.contact;
+				if (known && !isActive(known)) found.set(id, known);
+			}
+		}
+		return found;
 	}
 
 	/** The current contact with this id (see `current`). */
@@ -357,24 +429,34 @@ export class Lookups {
 	/**
 	 * Writes one contact, named by id or by phone number, through the layer (see `writeMany`). A contact
 	 * named by phone is found while no other write by that number runs, and checked again once its id is
-	 * held: a write by id may have changed or deleted it meanwhile.
+	 * held: a write by id may have changed or deleted it meanwhile. With `whenDeleted`, a contact known to
+	 * be deleted (see `phoneMatch`; by id: deleted by this process recently) is answered by it, and
+	 * nothing is sent.
 	 */
 	async write<T>(
 		streamId: string,
 		key: ContactKey,
 		itemIndex: number,
-		work: (contactId: string, current: () => Promise<IDataObject>) => Promise<{ result: T; contact: IDataObject | undefined }>,
+		work: (contactId: string, current: (fresh?: boolean) => Promise<IDataObject>) => Promise<{ result: T; contact: IDataObject | undefined }>,
+		whenDeleted?: (contact: IDataObject) => T,
 	): Promise<T> {
 		const state = await this.state(streamId, itemIndex);
 		const once = async (contactId: string) =>
-			await this.guarded(state, [contactId], async (current) => {
-				const { result, contact } = await work(contactId, () => current(contactId, itemIndex));
+			await this.guarded(state, [contactId], async () => {
+				if (whenDeleted && deletedRecently(`${state.key}\nid ${contactId}`)) {
+					const known = state.view(contactId)?.contact ?? { id: contactId, status: 'INACTIVE' };
+					return { result: whenDeleted(known), answers: new Map() };
+				}
+				const current = async (fresh?: boolean) => await this.current(state, contactId, itemIndex, fresh ? tick() : this.askedSeq);
+				const { result, contact } = await work(contactId, current);
 				return { result, answers: new Map([[contactId, contact]]) };
 			});
 		if ('contactId' in key) return await this.exclusive(state, [key.contactId], async () => await once(key.contactId));
 		return await this.exclusive(state, [phoneLock(key.candidates)], async () => {
 			for (let attempt = 0; ; attempt++) {
-				const contactId = String((await this.findByPhone(streamId, key.candidates, itemIndex)).id);
+				const found = await this.phoneMatch(streamId, key.candidates, itemIndex, whenDeleted !== undefined);
+				if (found.gone) return whenDeleted!(found.contact);
+				const contactId = String(found.contact.id);
 				const outcome = await this.exclusive(state, [contactId], async () => {
 					const now = state.view(contactId)?.contact;
 					const stillIt = now && isActive(now) && key.candidates.includes(storedPhone(now.cellPhone) ?? '');
@@ -382,6 +464,52 @@ export class Lookups {
 				});
 				if (outcome) return outcome.value;
 			}
+		});
+	}
+
+	/**
+	 * Create or update by phone number: while no other write by this number runs in the process, the one
+	 * active contact with it is updated (`update`), or, when none has it, one is created (`create`). When
+	 * Kore refuses the create because the number exists after all (made meanwhile by another process or
+	 * system), the number is looked up again on a new scan and that contact is updated.
+	 */
+	async upsert<T>(
+		streamId: string,
+		candidates: string[],
+		itemIndex: number,
+		{
+			create,
+			update,
+			isDuplicate,
+		}: {
+			create: () => Promise<{ result: T; contact: IDataObject | undefined }>;
+			update: (contactId: string, current: IDataObject) => Promise<{ result: T; contact: IDataObject | undefined }>;
+			isDuplicate: (error: unknown) => boolean;
+		},
+	): Promise<T> {
+		const state = await this.state(streamId, itemIndex);
+		const updateOne = async (contactId: string) =>
+			await this.exclusive(state, [contactId], async () =>
+				await this.guarded(state, [contactId], async (current) => {
+					const { result, contact } = await update(contactId, await current(contactId, itemIndex));
+					return { result, answers: new Map([[contactId, contact]]) };
+				}),
+			);
+		return await this.exclusive(state, [phoneLock(candidates)], async () => {
+			const found = await this.byPhone(state, candidates, this.askedSeq, itemIndex);
+			if (found.active.length === 1) return await updateOne(String(found.active[0].id));
+			if (found.active.length === 0) {
+				// Refused as a duplicate: made meanwhile elsewhere, so it is looked up again (below) and updated.
+				const made = await create().then(
+					(value) => value,
+					async (error: unknown) => (isDuplicate(error) ? undefined : await Promise.reject(error)),
+				);
+				if (made) {
+					if (made.contact?.id !== undefined) this.learn(state, String(made.contact.id), made.contact);
+					return made.result;
+				}
+			}
+			return await updateOne(String((await this.findByPhone(streamId, candidates, itemIndex)).id));
 		});
 	}
 

@@ -7,7 +7,7 @@ import { requiredId } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { BulkOutcome } from '../../transport/bulk';
 import type { OperationContext } from '../types';
-import { ALREADY_DELETED_NOTE } from './delete.operation';
+import { ALREADY_DELETED_NOTE, alreadyDeleted } from './delete.operation';
 
 /** The per-item Contact ID of the bulk operations. */
 export function bulkContactIdProperty(operation: string, verb: string, more: string): INodeProperties {
@@ -48,8 +48,9 @@ export function toItemOutcomes<T extends { contactId: string }>(
 /** Deletes the contacts named by the input items with Kore's bulk-delete endpoint, in batches. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, batchSize }: OperationContext,
+	{ items, client, lookups, batchSize, options }: OperationContext,
 ): Promise<ItemOutcome[]> {
+	const succeedIfGone = options.succeedIfAlreadyDeleted === true;
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: requiredId(this, 'streamId', index),
 		contactId: requiredId(this, 'contactId', index),
@@ -62,18 +63,34 @@ export async function execute(
 			const streamId = batch[0].value.streamId;
 			const ids = batch.map(({ value }) => value.contactId);
 			return await lookups.writeMany(streamId, ids, batch[0].index, async () => {
-				const meta = { attempts: 0 };
-				const answer = await client.request({ method: 'DELETE', streamId, path: ['bulk-delete'], body: { ids }, itemIndex: batch[0].index }, meta);
-				const outcomes = bulkOutcomes(answer, ids);
-				if (meta.attempts > 1) {
-					// Sent again after an attempt whose answer was lost: ids Kore no longer knows were deleted by it.
-					for (const [id, outcome] of outcomes) {
-						if (!outcome.ok && /not found/i.test(outcome.reason)) outcomes.set(id, { ok: true, record: { id, note: ALREADY_DELETED_NOTE } });
+				const answers = new Map<string, IDataObject | undefined>();
+				// With Succeed If Already Deleted, ids this n8n deleted recently are not sent again.
+				const gone = succeedIfGone ? await lookups.deleted(streamId, ids, batch[0].index, false) : new Map<string, IDataObject>();
+				const toSend = ids.filter((id) => !gone.has(id));
+				const outcomes = new Map<string, BulkOutcome>();
+				if (toSend.length > 0) {
+					const meta = { attempts: 0 };
+					const answer = await client.request(
+						{ method: 'DELETE', streamId, path: ['bulk-delete'], body: { ids: toSend }, itemIndex: batch[0].index },
+						meta,
+					);
+					for (const [id, outcome] of bulkOutcomes(answer, toSend)) {
+						// Sent again after an attempt whose answer was lost: ids Kore no longer knows were deleted by it.
+						const lostThenGone = meta.attempts > 1 && !outcome.ok && /not found/i.test(outcome.reason);
+						outcomes.set(id, lostThenGone ? { ok: true, record: { id, note: ALREADY_DELETED_NOTE } } : outcome);
+						answers.set(id, outcome.ok || lostThenGone ? { id, status: 'INACTIVE' } : undefined);
 					}
 				}
-				const answers = new Map<string, IDataObject | undefined>();
-				for (const [id, outcome] of outcomes) answers.set(id, outcome.ok ? { id, status: 'INACTIVE' } : undefined);
-				const result = toItemOutcomes(this.getNode(), batch, outcomes, ({ contactId }, record) => ({ ...record, id: contactId, deleted: true }), 'delete');
+				const notFound = [...outcomes].filter(([, outcome]) => !outcome.ok && /not found/i.test(outcome.reason)).map(([id]) => id);
+				if (succeedIfGone && notFound.length > 0) {
+					for (const [id, contact] of await lookups.deleted(streamId, notFound, batch[0].index, true)) gone.set(id, contact);
+				}
+				for (const [id, contact] of gone) {
+					outcomes.set(id, { ok: true, record: alreadyDeleted(contact) });
+					answers.set(id, contact);
+				}
+				const result = toItemOutcomes(this.getNode(), batch, outcomes, ({ contactId }, record) =>
+					record.alreadyDeleted ? { ...record, id: contactId } : { ...record, id: contactId, deleted: true }, 'delete');
 				return { result, answers };
 			});
 		},

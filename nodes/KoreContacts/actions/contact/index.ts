@@ -5,20 +5,24 @@ import type { Operation } from '../types';
 import * as create from './create.operation';
 import * as deleteContact from './delete.operation';
 import * as deleteMany from './deleteMany.operation';
+import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as importCsv from './importCsv.operation';
 import * as update from './update.operation';
 import * as updateMany from './updateMany.operation';
+import * as upsert from './upsert.operation';
 
 /** Every Contact operation, by the value saved in workflows (a public contract: never rename one). */
 export const operations: Record<string, Operation> = {
 	create,
 	delete: deleteContact,
 	deleteMany,
+	get,
 	getAll,
 	importCsv,
 	update,
 	updateMany,
+	upsert,
 };
 
 export const description: INodeProperties[] = [
@@ -36,6 +40,12 @@ export const description: INodeProperties[] = [
 				action: 'Create a contact',
 			},
 			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+				action: 'Create or update a contact',
+			},
+			{
 				name: 'Delete',
 				value: 'delete',
 				description: 'Delete a contact by its ID or phone number (Kore marks it INACTIVE)',
@@ -46,6 +56,12 @@ export const description: INodeProperties[] = [
 				value: 'deleteMany',
 				description: 'Delete the contacts named by the input items with Kore\'s bulk endpoint, in batches',
 				action: 'Delete many contacts',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get one contact by its ID or phone number',
+				action: 'Get a contact',
 			},
 			{
 				name: 'Get Many',

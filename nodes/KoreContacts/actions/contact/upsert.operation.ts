@@ -1,0 +1,64 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { checkFields, contactFieldProperties, readContactFields, toKoreContact } from '../../helpers/contact';
+import type { ContactFields } from '../../helpers/contact';
+import { prepareItems, runEach } from '../../helpers/items';
+import type { ItemOutcome } from '../../helpers/items';
+import { requiredId } from '../../helpers/params';
+import { phoneCandidates } from '../../helpers/phone';
+import type { OperationContext } from '../types';
+import { asContact, mergedBody } from './update.operation';
+
+const show = { resource: ['contact'], operation: ['upsert'] };
+const KEY: Array<keyof ContactFields> = ['phoneNumber', 'countryCode'];
+
+export const description: INodeProperties[] = (Object.keys(contactFieldProperties) as Array<keyof ContactFields>).map((key) => ({
+	...contactFieldProperties[key],
+	required: KEY.includes(key),
+	displayOptions: { show },
+}));
+
+/**
+ * Kore's answer to a create of a number an active contact already has. Its status is not documented (409
+ * from the local server; a 400/412 validation error is as plausible), so the words decide too.
+ */
+function isDuplicateNumber(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	return error.httpCode === '409' || (['400', '412', '422'].includes(String(error.httpCode)) && /already exist|duplicate/i.test(error.message));
+}
+
+/**
+ * Create or Update by phone number: the one active contact with the number is updated (empty fields keep
+ * their values), or one is created when none has it. Several with the number fail the item unchanged.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	{ items, client, lookups, concurrency }: OperationContext,
+): Promise<ItemOutcome[]> {
+	const { prepared, failed } = await prepareItems(this, items, (index) => {
+		const raw = readContactFields(this, index);
+		const given: ContactFields = {};
+		// Empty fields are left out: on an update they keep the contact's values.
+		for (const [key, value] of Object.entries(raw) as Array<[keyof ContactFields, string | undefined]>) if (value) given[key] = value;
+		const fields = checkFields(this, index, given, KEY);
+		// checkFields has checked the number; these are the E.164 forms a stored contact may have it in.
+		return { streamId: requiredId(this, 'streamId', index), fields, candidates: phoneCandidates(fields.phoneNumber!, fields.countryCode) };
+	});
+	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, fields, candidates }, itemIndex) =>
+		await lookups.upsert<IDataObject>(streamId, candidates, itemIndex, {
+			create: async () => {
+				const answer = await client.request<unknown>({ method: 'POST', streamId, body: [toKoreContact({ extension: '+', ...fields })], itemIndex });
+				const contact = asContact(Array.isArray(answer) ? answer[0] : answer);
+				return { result: { ...(contact ?? {}), action: 'created' }, contact };
+			},
+			update: async (contactId, current) => {
+				const body = await mergedBody(fields, async () => current);
+				const updated = await client.request<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
+				return { result: { ...updated, action: 'updated' }, contact: asContact(updated) };
+			},
+			isDuplicate: isDuplicateNumber,
+		}),
+	);
+	return [...failed, ...done];
+}
