@@ -65,8 +65,26 @@ const TRANSIENT_CODES = new Set([
 	'ENETUNREACH',
 	'UND_ERR_SOCKET',
 ]);
-/** Failures that prove the request never reached Kore, so even a create may be sent again. */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * Failures that prove the request never reached Kore (no connection was made), so even a create may be
+ * sent again. EHOSTUNREACH / ENETUNREACH are not among them: they can be raised on a socket that already
+ * sent the request.
+ */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** What the client tells its caller about how a request went, besides the answer. */
+export interface RequestMeta {
+	/** How many times the request was sent (rate-limited and never-sent attempts included). */
+	attempts: number;
+	/**
+	 * True when an earlier attempt's answer was lost after the request may have reached Kore (a reset, a
+	 * timeout, a 5xx): Kore may have applied it, so a later answer can reflect that attempt. Never set by
+	 * a 429 (Kore refused it) or by a failure that proves nothing was sent (connection refused, DNS).
+	 */
+	maybeApplied: boolean;
+	/** What lost the answer of that attempt, e.g. "HTTP 503" or "ECONNRESET". */
+	maybeAppliedBy?: string;
+}
 
 const MAX_BACKOFF_MS = 30_000;
 /** How often (at most) a pacer's waits are logged. */
@@ -144,10 +162,11 @@ export class KoreClient {
 	}
 
 	/**
-	 * Sends one request (pacing, retrying, mapping errors) and returns Kore's answer. `meta.attempts`
-	 * tells how many times it was sent: an answer to a repeat may reflect what a lost earlier attempt did.
+	 * Sends one request (pacing, retrying, mapping errors) and returns Kore's answer. `meta` tells how many
+	 * times it was sent and whether an earlier attempt may have been applied by Kore although its answer
+	 * was lost (`maybeApplied`): only then may an answer to a repeat reflect what that attempt did.
 	 */
-	async request<T = unknown>(req: KoreRequest, meta: { attempts: number } = { attempts: 0 }): Promise<T> {
+	async request<T = unknown>(req: KoreRequest, meta: RequestMeta = { attempts: 0, maybeApplied: false }): Promise<T> {
 		const credentials = await this.getCredentials(req.itemIndex);
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs);
 		const cancelled = this.ctx.getExecutionCancelSignal?.();
@@ -207,9 +226,15 @@ export class KoreClient {
 
 			const code = failure === undefined ? undefined : errorCode(failure);
 			const transient = response ? TRANSIENT_STATUS.has(response.statusCode) : code !== undefined && TRANSIENT_CODES.has(code);
-			const safe = retrySafe || (code !== undefined && NEVER_SENT_CODES.has(code));
+			const neverSent = !response && code !== undefined && NEVER_SENT_CODES.has(code);
+			const safe = retrySafe || neverSent;
 			if (transient && safe && retries < this.settings.maxRetries && !signal.aborted) {
 				retries++;
+				if (!neverSent) {
+					// The answer was lost after the request may have reached Kore: it may have been applied.
+					meta.maybeApplied = true;
+					meta.maybeAppliedBy ??= response ? `HTTP ${response.statusCode}` : code;
+				}
 				const delay = backoffMs(this.settings.retryBaseMs, retries);
 				this.ctx.logger.info(
 					`Kore Contacts: ${req.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
@@ -222,9 +247,12 @@ export class KoreClient {
 				continue;
 			}
 			if (response) {
-				throw koreApiError(this.ctx.getNode(), response.statusCode, response.body, subject, req.itemIndex, attempts);
+				// A create that failed with a 5xx may have been applied before Kore failed: it is not repeated,
+				// and the error must not invite the user to send it again blindly.
+				const notRepeated = !retrySafe && TRANSIENT_STATUS.has(response.statusCode);
+				throw koreApiError(this.ctx.getNode(), response.statusCode, response.body, subject, req.itemIndex, attempts, notRepeated);
 			}
-			throw koreNetworkError(this.ctx.getNode(), code, credentials.host, req.itemIndex, attempts, !retrySafe);
+			throw koreNetworkError(this.ctx.getNode(), code, credentials.host, req.itemIndex, attempts, !retrySafe && !neverSent);
 		}
 	}
 

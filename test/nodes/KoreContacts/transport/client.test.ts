@@ -200,6 +200,41 @@ describe('passing faults', () => {
 		expect(calls).toHaveLength(2);
 	});
 
+	test.each(['EHOSTUNREACH', 'ENETUNREACH'])('a create is not sent again after %s: the socket may already have sent it', async (code) => {
+		const { ctx, calls } = scriptedContext([{ error: code }, { statusCode: 200, body: [{ id: 'twice' }] }]);
+		const { error } = await settle(client(ctx).request(CREATE));
+		expect(calls).toHaveLength(1);
+		expect((error as { description?: string }).description).toMatch(/may have reached Kore.*not sent again/);
+	});
+
+	test('a create answered with a 5xx says it may have been created and to check Kore, never "try again later"', async () => {
+		const { ctx } = scriptedContext([{ statusCode: 503, body: 'Service Unavailable' }]);
+		const { error } = await settle(client(ctx).request(CREATE));
+		const description = (error as { description?: string }).description;
+		expect(description).toMatch(/may have reached Kore.*not sent again.*Check in Kore whether they exist/);
+		expect(description).not.toMatch(/Try again later/i);
+	});
+
+	test.each([
+		['a 503', { statusCode: 503 }, true, 'HTTP 503'],
+		['a reset', { error: 'ECONNRESET' }, true, 'ECONNRESET'],
+		['a timeout', { error: 'ECONNABORTED' }, true, 'ECONNABORTED'],
+		['an unreachable host', { error: 'EHOSTUNREACH' }, true, 'EHOSTUNREACH'],
+		['a refused connection', { error: 'ECONNREFUSED' }, false, undefined],
+		['a failed DNS look-up', { error: 'EAI_AGAIN' }, false, undefined],
+		['a 429', { statusCode: 429, headers: { 'retry-after': '2' } }, false, undefined],
+	] as Array<[string, Answer, boolean, string | undefined]>)(
+		'after %s, meta.maybeApplied says whether an earlier attempt may have reached Kore',
+		async (_, first, maybeApplied, reason) => {
+			const { ctx } = scriptedContext([first, { statusCode: 200, body: { id: 'c1' } }]);
+			const meta = { attempts: 0, maybeApplied: false, maybeAppliedBy: undefined as string | undefined };
+			await settle(client(ctx).request(DELETE, meta));
+			expect(meta.attempts).toBe(2);
+			expect(meta.maybeApplied).toBe(maybeApplied);
+			expect(meta.maybeAppliedBy).toBe(reason);
+		},
+	);
+
 	test('the request timeout from the options is passed to every attempt', async () => {
 		const { ctx, calls } = scriptedContext([{ error: 'ECONNABORTED' }, { statusCode: 200 }]);
 		await settle(client(ctx, { timeoutMs: 1234 }).request(DELETE));

@@ -98,5 +98,8 @@ describe('Create, run inside n8n\'s engine', () => {
 		const { error } = await runWorkflow('create-contact.json', { credentials: CREDENTIALS });
 		expect(seen).toHaveLength(1);
 		expect(error?.message).toBe('Service Unavailable (HTTP 503)');
+		// not "try again later", which invites a duplicate: the contact may exist already
+		expect(error?.description).toMatch(/may have reached Kore.*Check in Kore whether they exist before running it again/);
+		expect(error?.description).not.toMatch(/Try again later/i);
 	});
 });
