@@ -87,6 +87,11 @@ export interface RequestMeta {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * The shortest wait between rate-limit retries, whatever Kore's Retry-After says (0, empty, a past date):
+ * a second, or the account's pacing interval when that is longer.
+ */
+export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 /** How often (at most) a pacer's waits are logged. */
 const WAIT_LOG_INTERVAL_MS = 10_000;
 
@@ -110,6 +115,7 @@ export function contactsPath(streamId: string, path: string[] = []): string {
 export function retryAfterMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
 	const value = headers?.['retry-after'];
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	if (typeof value === 'string' && value.trim() === '') return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
 	const date = Date.parse(String(value));
@@ -190,7 +196,9 @@ export class KoreClient {
 		const subject = { streamId: req.streamId, contactId: req.contactId };
 		let attempts = 0;
 		let retries = 0;
-		let rateLimitWaitMs = 0;
+		let rateLimitRetries = 0;
+		/** When Kore first answered that the rate limit was exceeded: waits are measured from it, in real time. */
+		let rateLimitedSince: number | undefined;
 		for (;;) {
 			try {
 				this.logWait(pacer, credentials, await pacer.acquire(signal));
@@ -211,12 +219,21 @@ export class KoreClient {
 			}
 
 			if (response && isRateLimitResponse(response.statusCode, response.body)) {
-				const delay = retryAfterMs(response.headers) ?? pacer.windowMs + Math.round(Math.random() * 1000);
-				if (rateLimitWaitMs + delay > this.settings.maxRateLimitWaitMs) {
-					throw koreRateLimitError(this.ctx.getNode(), response.statusCode, response.body, rateLimitWaitMs, req.itemIndex);
+				// Bounded three ways: a floor on each wait (a Retry-After of 0, empty or in the past still waits),
+				// the real time since the first rate-limit answer (queueing for a pacing slot included), and the
+				// number of retries that time allows at the floor.
+				const now = Date.now();
+				rateLimitedSince ??= now;
+				const floor = Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.ceil(pacer.windowMs / pacer.limit));
+				const asked = retryAfterMs(response.headers, now) ?? pacer.windowMs + Math.round(Math.random() * 1000);
+				const delay = Math.max(floor, asked);
+				const waited = now - rateLimitedSince;
+				const maxRetries = Math.floor(this.settings.maxRateLimitWaitMs / MIN_RATE_LIMIT_WAIT_MS);
+				if (waited + delay > this.settings.maxRateLimitWaitMs || rateLimitRetries >= maxRetries) {
+					throw koreRateLimitError(this.ctx.getNode(), response.statusCode, response.body, waited, req.itemIndex);
 				}
-				rateLimitWaitMs += delay;
-				pacer.pause(Date.now() + delay);
+				rateLimitRetries++;
+				pacer.pause(now + delay);
 				this.ctx.logger.info(
 					`Kore Contacts: Kore answered that the rate limit was exceeded (HTTP ${response.statusCode}: ${koreErrorText(response.body) ?? 'no message'}); waiting ${formatMs(delay)} before retrying`,
 				);

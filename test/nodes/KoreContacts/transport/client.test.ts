@@ -121,6 +121,40 @@ describe('rate limit answers', () => {
 		);
 	});
 
+	test.each([
+		['0', '0'],
+		['empty', ''],
+		['a date in the past', 'Thu, 01 Jan 1970 00:00:01 GMT'] // the fake clock stands at 1970-01-01T01:23:20Z,
+	])('Retry-After %s still counts: the loop ends at Max Rate-Limit Wait, with at least 1 s between tries', async (_, header) => {
+		// 40 rate-limit answers, then a success: a loop that does not count these waits would reach it.
+		const answers: Answer[] = [
+			...Array.from({ length: 40 }, () => ({ statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] }, headers: { 'retry-after': header } })),
+			{ statusCode: 200, body: { id: 'c1' } },
+		];
+		const { ctx, calls } = scriptedContext(answers);
+		const { error, elapsed } = await settle(client(ctx, { maxRateLimitWaitMs: 5_000 }).request(DELETE));
+		expect(error?.message).toMatch(/^Rate-limited by Kore: .*Gave up after waiting/);
+		expect(calls.length).toBeGreaterThanOrEqual(1);
+		expect(calls.length).toBeLessThanOrEqual(6);
+		const gaps = calls.slice(1).map((call, i) => call.at - calls[i].at);
+		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1000);
+		expect(elapsed).toBeLessThanOrEqual(5_000);
+	});
+
+	test('time spent queued for a pacing slot between rate-limit retries counts against Max Rate-Limit Wait', async () => {
+		// Kore answers 429 with Retry-After 1 while the account's pacing lets one request through per 3 s:
+		// each retry really waits 3 s, which must be counted, not the 1 s Kore asked for.
+		const answers: Answer[] = [
+			...Array.from({ length: 40 }, () => ({ statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] }, headers: { 'retry-after': '1' } })),
+			{ statusCode: 200, body: { id: 'c1' } },
+		];
+		const { ctx, calls } = scriptedContext(answers, { requestsPerMinute: 1, rateLimitWindowMs: 3000 });
+		const { error, elapsed } = await settle(client(ctx, { maxRateLimitWaitMs: 10_000 }).request(DELETE));
+		expect(error?.message).toMatch(/^Rate-limited by Kore: /);
+		expect(calls.length).toBeLessThanOrEqual(5);
+		expect(elapsed).toBeLessThanOrEqual(10_000);
+	});
+
 	test('a create (POST) that was rate-limited is sent again: Kore did not take it', async () => {
 		const { ctx, calls } = scriptedContext([
 			{ statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] }, headers: { 'retry-after': '1' } },
