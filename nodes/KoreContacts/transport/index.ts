@@ -174,7 +174,10 @@ export class KoreClient {
 	 */
 	async request<T = unknown>(req: KoreRequest, meta: RequestMeta = { attempts: 0, maybeApplied: false }): Promise<T> {
 		const credentials = await this.getCredentials(req.itemIndex);
-		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs);
+		// Each credential registers its own limit with the account's pacer, which applies the lowest in use.
+		const credentialId = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '';
+		const user = `${credentialId}\n${credentials.clientId}`;
+		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
 		const cancelled = this.ctx.getExecutionCancelSignal?.();
 		const signal = cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
 		// Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
@@ -201,7 +204,7 @@ export class KoreClient {
 		let rateLimitedSince: number | undefined;
 		for (;;) {
 			try {
-				this.logWait(pacer, credentials, await pacer.acquire(signal));
+				this.logWait(pacer, credentials, await pacer.acquire(signal, user));
 			} catch {
 				throw this.notSent(req.itemIndex);
 			}

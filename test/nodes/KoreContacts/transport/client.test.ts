@@ -277,6 +277,23 @@ describe('passing faults', () => {
 });
 
 describe('pacing inside the client', () => {
+	test('two credentials for the same host + account share the lowest limit, in whatever order they run', async () => {
+		const account = { accountId: 'acc-shared-by-two', rateLimitWindowMs: 1000 };
+		const low = scriptedContext([{ statusCode: 200 }], { ...account, clientId: 'cs-low', requestsPerMinute: 2 });
+		const high = scriptedContext([{ statusCode: 200 }], { ...account, clientId: 'cs-high', requestsPerMinute: 100 });
+		const lowClient = client(low.ctx);
+		const highClient = client(high.ctx);
+		const work = [
+			...[1, 2, 3].map((n) => lowClient.request({ ...DELETE, path: [`l${n}`] })),
+			...[1, 2, 3].map((n) => highClient.request({ ...DELETE, path: [`h${n}`] })),
+		];
+		await settle(Promise.all(work));
+		const starts = [...low.calls, ...high.calls].map((call) => call.at).sort((a, b) => a - b);
+		expect(starts).toHaveLength(6);
+		// never more than 2 in any window of 1 s (+2 % margin)
+		for (let i = 2; i < starts.length; i++) expect(starts[i] - starts[i - 2]).toBeGreaterThanOrEqual(1020);
+	});
+
 	test('requests beyond the per-minute budget wait for a slot, and the wait is logged', async () => {
 		const { ctx, calls, logs } = scriptedContext([{ statusCode: 200 }], { requestsPerMinute: 2, rateLimitWindowMs: 1000 });
 		const shared = client(ctx);
