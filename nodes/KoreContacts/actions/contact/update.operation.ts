@@ -19,7 +19,7 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 		placeholder: 'Add Field',
 		default: {},
 		description:
-			'The fields to change. Fields you leave out keep their current values: Kore\'s update takes the whole contact, so the node first reads the stream\'s contacts (once per run) and sends the current values with your changes. When you set all six fields, nothing is read.',
+			'The fields to change. Fields you leave out, and fields whose value is blank for an item (e.g. an expression that resolves to nothing), keep their current values — nothing is ever erased: Kore\'s update takes the whole contact, so the node first reads the stream\'s contacts (once per run) and sends the current values with your changes. When you set all six fields, nothing is read.',
 		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
 		options: Object.values(contactFieldProperties),
 	};
@@ -27,17 +27,27 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 
 export const description: INodeProperties[] = [...targetProperties(['update'], 'update'), updateFieldsProperty('update')];
 
-/** Reads item `index`'s Update Fields, checked (at least one, phone digits, country code). */
+/**
+ * Reads item `index`'s Update Fields, checked (at least one, phone digits, country code). A field that is
+ * blank — e.g. an expression that resolved to "" or nothing for this item — means "leave as is", never
+ * "erase": the contact's stored value is sent back for it.
+ */
 export function readUpdateFields(ctx: IExecuteFunctions, index: number): ContactFields {
 	const raw = ctx.getNodeParameter('updateFields', index, {}) as IDataObject;
 	const given: ContactFields = {};
+	const blank: string[] = [];
 	for (const key of Object.keys(FIELD_LABELS) as Array<keyof ContactFields>) {
-		if (raw[key] !== undefined && raw[key] !== null) given[key] = String(raw[key]);
+		if (!(key in raw)) continue;
+		const value = raw[key];
+		if (value === undefined || value === null || String(value).trim() === '') blank.push(FIELD_LABELS[key]);
+		else given[key] = String(value);
 	}
 	if (Object.keys(given).length === 0) {
-		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "Update Fields" is empty — add the fields to change; nothing was sent to Kore for this item`, {
-			itemIndex: index,
-		});
+		const message =
+			blank.length > 0
+				? `Item ${index}: every field in "Update Fields" is blank (${blank.join(', ')}), so there is nothing to change — blank fields keep their stored values; nothing was sent to Kore for this item`
+				: `Item ${index}: "Update Fields" is empty — add the fields to change; nothing was sent to Kore for this item`;
+		throw new NodeOperationError(ctx.getNode(), message, { itemIndex: index });
 	}
 	return checkFields(ctx, index, given);
 }
