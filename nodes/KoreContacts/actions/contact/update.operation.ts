@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { FIELD_LABELS, checkFields, contactFieldProperties, fieldsOf, isComplete, toKoreContact } from '../../helpers/contact';
+import { FIELD_LABELS, checkFields, contactFieldProperties, fieldsOf, isComplete, toKoreContact, withStoredCountry } from '../../helpers/contact';
 import type { ContactFields } from '../../helpers/contact';
 import { ContactDirectory } from '../../helpers/directory';
 import { prepareItems, runEach } from '../../helpers/items';
@@ -57,14 +57,16 @@ export function readUpdateFields(ctx: IExecuteFunctions, index: number): Contact
  * changes. A new phone number without a new country code keeps the current country code.
  */
 export async function mergedBody(
+	ctx: IExecuteFunctions,
 	directory: ContactDirectory,
 	streamId: string,
 	contactId: string,
 	changes: ContactFields,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const current = isComplete(changes) ? {} : fieldsOf(await directory.byId(streamId, contactId, itemIndex));
-	return toKoreContact({ ...current, ...changes });
+	if (isComplete(changes)) return toKoreContact(changes);
+	const current = fieldsOf(await directory.byId(streamId, contactId, itemIndex));
+	return toKoreContact({ ...current, ...withStoredCountry(ctx, itemIndex, changes, current) });
 }
 
 export async function execute(
@@ -79,7 +81,7 @@ export async function execute(
 	const directory = new ContactDirectory(this, client);
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target, changes }, itemIndex) => {
 		const contactId = await resolveTarget(directory, streamId, target, itemIndex);
-		const body = await mergedBody(directory, streamId, contactId, changes, itemIndex);
+		const body = await mergedBody(this, directory, streamId, contactId, changes, itemIndex);
 		return await client.request({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
 	});
 	return [...failed, ...done];
