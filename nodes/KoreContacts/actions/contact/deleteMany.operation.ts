@@ -6,8 +6,9 @@ import type { ItemOutcome, Prepared } from '../../helpers/items';
 import { requiredId } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { BulkOutcome } from '../../transport/bulk';
+import type { RequestMeta } from '../../transport';
 import type { OperationContext } from '../types';
-import { ALREADY_DELETED_NOTE } from './delete.operation';
+import { alreadyDeletedNote } from './delete.operation';
 
 /** The per-item Contact ID of the bulk operations. */
 export function bulkContactIdProperty(operation: string, verb: string, more: string): INodeProperties {
@@ -60,16 +61,18 @@ export async function execute(
 		{ group: (value) => value.streamId, dedupe: (value) => value.contactId, size: batchSize },
 		async (batch) => {
 			const ids = batch.map(({ value }) => value.contactId);
-			const meta = { attempts: 0 };
+			const meta: RequestMeta = { attempts: 0, maybeApplied: false };
 			const answer = await client.request(
 				{ method: 'DELETE', streamId: batch[0].value.streamId, path: ['bulk-delete'], body: { ids }, itemIndex: batch[0].index },
 				meta,
 			);
 			const outcomes = bulkOutcomes(answer, ids);
-			if (meta.attempts > 1) {
-				// Sent again after an attempt whose answer was lost: ids Kore no longer knows were deleted by it.
+			if (meta.maybeApplied) {
+				// Sent again after an attempt whose answer was lost once it may have reached Kore (not after a
+				// 429 or a refused connection): ids Kore no longer knows were most likely deleted by it.
+				const note = alreadyDeletedNote(meta.maybeAppliedBy);
 				for (const [id, outcome] of outcomes) {
-					if (!outcome.ok && /not found/i.test(outcome.reason)) outcomes.set(id, { ok: true, record: { id, note: ALREADY_DELETED_NOTE } });
+					if (!outcome.ok && /not found/i.test(outcome.reason)) outcomes.set(id, { ok: true, record: { id, note } });
 				}
 			}
 			return toItemOutcomes(this.getNode(), batch, outcomes, ({ contactId }, record) => ({ ...record, id: contactId, deleted: true }), 'delete');
