@@ -59,10 +59,10 @@ export class KoreContactsApi implements ICredentialType {
 			displayName: 'Requests per Minute',
 			name: 'requestsPerMinute',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, numberPrecision: 0 },
 			default: 60,
 			description:
-				'Kore allows 60 requests per minute per account on the Contacts APIs. Every Kore Contacts node in this n8n that uses this account waits for a free slot instead of being refused. Lower it if other systems use the same account.',
+				'Kore allows 60 requests per minute per account on the Contacts APIs. Every Kore Contacts node in this n8n that uses this account waits for a free slot instead of being refused. Lower it if other systems use the same account. Whole numbers only; when several credentials name the same account, the lowest of their limits applies to all of them.',
 		},
 		{
 			// Kore's window is a minute. Only a local test server with a scaled clock sets another one.

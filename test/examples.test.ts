@@ -35,4 +35,43 @@ describe('examples/', () => {
 			expect(NodeHelpers.getNodeParametersIssues(description.properties, { ...node, parameters: resolved as INodeParameters }, description)).toBeNull();
 		}
 	});
+
+	describe('nightly-reconcile.json: the guard against an empty or short CRM list', () => {
+		const workflow = JSON.parse(readFileSync(path.join(EXAMPLES, 'nightly-reconcile.json'), 'utf8')) as { nodes: INode[] };
+		const compare = workflow.nodes.find((node) => node.name === 'Only in Kore')!;
+		const note = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.stickyNote')!;
+
+		/** Runs the Code node's JavaScript as n8n does (the body of a function), with `$(node).all()`. */
+		function runCompare(crmPhones: string[], korePhones: string[]) {
+			const data: Record<string, Array<{ json: Record<string, unknown> }>> = {
+				'CRM phone numbers': crmPhones.map((phone) => ({ json: { phone } })),
+				'Kore contacts': korePhones.map((phone, n) => ({ json: { id: `k${n}`, fullName: `K ${n}`, cellPhone: { phoneNumber: phone, countryCode: '+91' } } })),
+			};
+			const $ = (name: string) => ({ all: () => data[name] });
+			return new Function('$', compare.parameters.jsCode as string)($) as Array<{ json: { id: string } }>;
+		}
+		const kore = Array.from({ length: 10 }, (_, n) => `+9198765000${String(n).padStart(2, '0')}`);
+
+		test('an empty CRM list stops the run: nothing would be deleted', () => {
+			expect(() => runCompare([], kore)).toThrow(/Safety stop: the CRM returned no phone numbers/);
+		});
+
+		test('more than 20 % of Kore\'s contacts to delete stops the run', () => {
+			expect(() => runCompare(kore.slice(0, 7), kore)).toThrow(/Safety stop: 3 of 10 Kore contacts \(30 %\)/);
+		});
+
+		test('a plausible share goes through: only the contacts the CRM lacks are deleted', () => {
+			expect(runCompare(kore.slice(1), kore).map((item) => item.json.id)).toEqual(['k0']);
+			expect(runCompare(kore, kore)).toEqual([]);
+		});
+
+		test('a Kore contact without a number is never deleted for lacking one in the CRM', () => {
+			expect(runCompare(kore, [...kore, ''])).toEqual([]);
+		});
+
+		test('the sticky note tells users about the guard', () => {
+			expect(note.parameters.content).toMatch(/Safety stop/);
+			expect(note.parameters.content).toMatch(/20 %/);
+		});
+	});
 });

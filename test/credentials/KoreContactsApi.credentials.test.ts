@@ -98,6 +98,19 @@ describe('Kore.ai Contacts API credential', () => {
 		await expect(authenticate(overrides)).rejects.toThrow(message);
 	});
 
+
+	test('Requests per Minute takes whole numbers only, in the field and when read', async () => {
+		const field = credential.properties.find((p) => p.name === 'requestsPerMinute');
+		expect(field?.typeOptions).toEqual(expect.objectContaining({ minValue: 1, numberPrecision: 0 }));
+		for (const bad of [1.5, 0, -3, '2.5', 'sixty']) {
+			await expect(authenticate({ requestsPerMinute: bad })).rejects.toThrow(
+				/^The Kore credential's "Requests per Minute" must be a whole number of 1 or more \(got /,
+			);
+		}
+		await expect(authenticate({ requestsPerMinute: 30 })).resolves.toBeDefined();
+		await expect(authenticate({ requestsPerMinute: '30' })).resolves.toBeDefined();
+		await expect(authenticate({ requestsPerMinute: undefined })).resolves.toBeDefined(); // not set: Kore's 60
+	});
 });
 
 describe('the credential Test, run the way n8n runs it', () => {

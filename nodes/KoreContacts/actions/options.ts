@@ -51,7 +51,7 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 				typeOptions: { minValue: 0 },
 				default: 300,
 				description:
-					'When Kore answers that its per-minute limit was exceeded, the node waits for the limit to reset and sends the request again. This is the longest it waits in total for one request before the item fails.',
+					'When Kore answers that its per-minute limit was exceeded, the node waits for the limit to reset (Retry-After, but at least 1 s) and sends the request again. This is the longest it waits in total for one request, in real time from Kore\'s first rate-limit answer, before the item fails.',
 			},
 			{
 				displayName: 'Retries',
@@ -60,7 +60,7 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 				typeOptions: { minValue: 0, maxValue: 10 },
 				default: 4,
 				description:
-					'How often a request is sent again after a passing fault (Kore errors 500, 502, 503, 504, a dropped connection or a timeout), with growing pauses. Creates are only sent again when the connection was refused, so a contact is never created twice.',
+					'How often a request is sent again after a passing fault (Kore errors 500, 502, 503, 504, a dropped connection, a timeout, an unreachable host), with growing pauses. Creates are only sent again when the request cannot have reached Kore (connection refused, host name not resolved), so a contact is never created twice.',
 			},
 			{
 				displayName: 'Timeout (Seconds)',

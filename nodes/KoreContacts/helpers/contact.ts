@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { PhoneError, nationalDigits, normalizeCountryCode, phoneDigitsForKore } from './phone';
+import { PhoneError, nationalDigits, normalizeCountryCode, parsePhone, phoneDigitsForKore } from './phone';
 import { textParameter } from './params';
 
 /** The contact fields Kore's create and update endpoints take (names as in Kore's API). */
@@ -42,7 +42,7 @@ export const contactFieldProperties: Record<keyof ContactFields, INodeProperties
 		default: '',
 		placeholder: 'e.g. 98765 43210',
 		description:
-			'The mobile number without the country code. Spaces, dashes and brackets are removed; letters are refused. A number written as +&lt;country code&gt;… is accepted when it matches Country Code.',
+			'The mobile number, read by its country\'s numbering rules: spaces, dashes and brackets are fine, letters are refused, and a trunk 0 is dropped where that country\'s rules say so (UK 020 7946 0958 is sent as 2079460958; Italy\'s 06… keeps its 0). A number written as +&lt;country code&gt;… is accepted when it matches Country Code.',
 	},
 	countryCode: {
 		displayName: 'Country Code',
@@ -88,7 +88,7 @@ export function checkFields(
 	for (const key of required) {
 		if (fields[key] === undefined) throw fieldError(ctx, index, FIELD_LABELS[key], 'is empty');
 	}
-	const normalised = (key: 'countryCode' | 'phoneNumber', normalise: (text: string) => string) => {
+	const normalised = <T>(key: 'countryCode' | 'phoneNumber', normalise: (text: string) => T): T => {
 		try {
 			return normalise(fields[key]!);
 		} catch (error) {
@@ -97,9 +97,38 @@ export function checkFields(
 	};
 	if (fields.countryCode !== undefined) fields.countryCode = normalised('countryCode', (text) => normalizeCountryCode(text) ?? '');
 	if (fields.phoneNumber !== undefined && fields.phoneNumber !== '') {
-		fields.phoneNumber = normalised('phoneNumber', (text) => phoneDigitsForKore(text, fields.countryCode || undefined));
+		if (fields.countryCode) {
+			fields.phoneNumber = normalised('phoneNumber', (text) => phoneDigitsForKore(text, fields.countryCode));
+		} else if (/^\s*(\+|00)/.test(fields.phoneNumber)) {
+			// An update's new number written internationally, without a new Country Code: it carries its own.
+			const phone = normalised('phoneNumber', (text) => parsePhone(text, undefined));
+			fields.countryCode = phone.countryCode;
+			fields.phoneNumber = phone.nationalNumber;
+		} else {
+			// An update's new national number without a Country Code: checked here, read by the numbering
+			// rules of the contact's stored country code when the update is merged (see withStoredCountry).
+			fields.phoneNumber = normalised('phoneNumber', (text) => {
+				const compact = text.replace(/[\s\-()./]/g, '');
+				if (!/^\d+$/.test(compact)) throw new PhoneError(`"${text}" contains characters other than digits (spaces, dashes and brackets are fine)`);
+				return compact;
+			});
+		}
 	}
 	return fields;
+}
+
+/**
+ * An update's changes, completed for a contact whose stored fields are `current`: a new national number
+ * given without a Country Code is read by the rules of the stored country code (so a trunk `0` is dropped
+ * where that country's rules say so). Throws an error naming the field when it is not a number there.
+ */
+export function withStoredCountry(ctx: IExecuteFunctions, index: number, changes: ContactFields, current: ContactFields): ContactFields {
+	if (changes.phoneNumber === undefined || changes.phoneNumber === '' || changes.countryCode) return changes;
+	try {
+		return { ...changes, phoneNumber: phoneDigitsForKore(changes.phoneNumber, current.countryCode || undefined) };
+	} catch (error) {
+		throw fieldError(ctx, index, FIELD_LABELS.phoneNumber, `is not valid for the contact's country code ${current.countryCode || '(none stored)'}: ${(error as Error).message}`);
+	}
 }
 
 /** Reads the top-level contact fields of item `index` (Create). */

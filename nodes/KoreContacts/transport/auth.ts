@@ -81,14 +81,22 @@ export function readCredentials(credentials: ICredentialDataDecryptedObject): Ko
 		accountId: requiredText(credentials, 'accountId', 'Account ID'),
 		clientId: requiredText(credentials, 'clientId', 'Client ID'),
 		clientSecret: requiredText(credentials, 'clientSecret', 'Client Secret'),
-		requestsPerMinute: positiveNumber(credentials.requestsPerMinute, 60),
-		rateLimitWindowMs: positiveNumber(credentials.rateLimitWindowMs, 60_000),
+		requestsPerMinute: wholeNumber(credentials.requestsPerMinute, 60, 'Requests per Minute'),
+		rateLimitWindowMs: wholeNumber(credentials.rateLimitWindowMs, 60_000, 'Rate Limit Window (Ms)'),
 	};
 }
 
-function positiveNumber(value: unknown, fallback: number): number {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	return typeof number === 'number' && Number.isFinite(number) && number > 0 ? number : fallback;
+/**
+ * A whole number of 1 or more; `fallback` when the field is not set. Anything else is refused: a
+ * fractional limit would break the pacing arithmetic, and guessing another limit could exceed Kore's.
+ */
+function wholeNumber(value: unknown, fallback: number, label: string): number {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return fallback;
+	const number = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof number === 'number' && Number.isInteger(number) && number >= 1) return number;
+	throw new KoreCredentialError(
+		`The Kore credential's "${label}" must be a whole number of 1 or more (got ${JSON.stringify(value)}). Fix it in the credential.`,
+	);
 }
 
 const encoder = new TextEncoder();

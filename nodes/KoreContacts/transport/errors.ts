@@ -88,18 +88,23 @@ export function koreApiError(
 	subject: RequestSubject,
 	itemIndex?: number,
 	attempts = 1,
+	notRepeated = false,
 ): NodeApiError {
 	const words = koreErrorText(body) ?? (body === undefined || body === '' ? 'No response body' : 'Unexpected response');
 	const tries = attempts > 1 ? `, after ${attempts} attempts` : '';
 	return withMessage(
 		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
-			description: hintFor(status, subject),
+			description: notRepeated ? NOT_REPEATED_HINT : hintFor(status, subject),
 			httpCode: String(status),
 			itemIndex,
 		}),
 		`${words} (HTTP ${status}${tries})`,
 	);
 }
+
+/** Said of a create that failed after it may have reached Kore (a 5xx, a lost connection): it was not repeated. */
+const NOT_REPEATED_HINT =
+	'This request creates contacts and may have reached Kore before it failed, so it was not sent again (that could create the contacts twice). Kore may have created them. Check in Kore whether they exist before running it again.';
 
 /** The error for a request Kore kept rate-limiting until the node's total wait was used up. */
 export function koreRateLimitError(
@@ -172,9 +177,7 @@ export function koreNetworkError(
 ): NodeApiError {
 	const what = (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
 	const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-	const description = notRepeated
-		? 'This request creates contacts and may have reached Kore before the connection failed, so it was not sent again (that could create the contacts twice). Check in Kore whether they exist before running it again.'
-		: 'Check the Host in the credential and that this n8n can reach it.';
+	const description = notRepeated ? NOT_REPEATED_HINT : 'Check the Host in the credential and that this n8n can reach it.';
 	return withMessage(
 		new NodeApiError(node, { message: what, networkErrorCode: code ?? 'UNKNOWN' } as JsonObject, {
 			description,

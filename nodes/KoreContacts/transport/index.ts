@@ -72,10 +72,33 @@ const TRANSIENT_CODES = new Set([
 	'ENETUNREACH',
 	'UND_ERR_SOCKET',
 ]);
-/** Failures that prove the request never reached Kore, so even a create may be sent again. */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * Failures that prove the request never reached Kore (no connection was made), so even a create may be
+ * sent again. EHOSTUNREACH / ENETUNREACH are not among them: they can be raised on a socket that already
+ * sent the request.
+ */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** What the client tells its caller about how a request went, besides the answer. */
+export interface RequestMeta {
+	/** How many times the request was sent (rate-limited and never-sent attempts included). */
+	attempts: number;
+	/**
+	 * True when an earlier attempt's answer was lost after the request may have reached Kore (a reset, a
+	 * timeout, a 5xx): Kore may have applied it, so a later answer can reflect that attempt. Never set by
+	 * a 429 (Kore refused it) or by a failure that proves nothing was sent (connection refused, DNS).
+	 */
+	maybeApplied: boolean;
+	/** What lost the answer of that attempt, e.g. "HTTP 503" or "ECONNRESET". */
+	maybeAppliedBy?: string;
+}
 
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * The shortest wait between rate-limit retries, whatever Kore's Retry-After says (0, empty, a past date):
+ * a second, or the account's pacing interval when that is longer.
+ */
+export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 /** How often (at most) a pacer's waits are logged. */
 const WAIT_LOG_INTERVAL_MS = 10_000;
 
@@ -99,6 +122,7 @@ export function contactsPath(streamId: string, path: string[] = []): string {
 export function retryAfterMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
 	const value = headers?.['retry-after'];
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	if (typeof value === 'string' && value.trim() === '') return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
 	const date = Date.parse(String(value));
@@ -151,12 +175,16 @@ export class KoreClient {
 	}
 
 	/**
-	 * Sends one request (pacing, retrying, mapping errors) and returns Kore's answer. `meta.attempts`
-	 * tells how many times it was sent: an answer to a repeat may reflect what a lost earlier attempt did.
+	 * Sends one request (pacing, retrying, mapping errors) and returns Kore's answer. `meta` tells how many
+	 * times it was sent and whether an earlier attempt may have been applied by Kore although its answer
+	 * was lost (`maybeApplied`): only then may an answer to a repeat reflect what that attempt did.
 	 */
-	async request<T = unknown>(req: KoreRequest, meta: { attempts: number } = { attempts: 0 }): Promise<T> {
+	async request<T = unknown>(req: KoreRequest, meta: RequestMeta = { attempts: 0, maybeApplied: false }): Promise<T> {
 		const credentials = await this.getCredentials(req.itemIndex);
-		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs);
+		// Each credential registers its own limit with the account's pacer, which applies the lowest in use.
+		const credentialId = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '';
+		const user = `${credentialId}\n${credentials.clientId}`;
+		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
 		const signal = req.detached ? new AbortController().signal : this.signal();
 		// Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
 		// sent again, or the contact could be created twice.
@@ -177,10 +205,12 @@ export class KoreClient {
 		const subject = { streamId: req.streamId, contactId: req.contactId };
 		let attempts = 0;
 		let retries = 0;
-		let rateLimitWaitMs = 0;
+		let rateLimitRetries = 0;
+		/** When Kore first answered that the rate limit was exceeded: waits are measured from it, in real time. */
+		let rateLimitedSince: number | undefined;
 		for (;;) {
 			try {
-				this.logWait(pacer, credentials, await pacer.acquire(signal));
+				this.logWait(pacer, credentials, await pacer.acquire(signal, user));
 			} catch {
 				throw this.notSent(req.itemIndex);
 			}
@@ -199,12 +229,21 @@ export class KoreClient {
 			}
 
 			if (response && isRateLimitResponse(response.statusCode, response.body)) {
-				const delay = retryAfterMs(response.headers) ?? pacer.windowMs + Math.round(Math.random() * 1000);
-				if (rateLimitWaitMs + delay > this.settings.maxRateLimitWaitMs) {
-					throw koreRateLimitError(this.ctx.getNode(), response.statusCode, response.body, rateLimitWaitMs, req.itemIndex);
+				// Bounded three ways: a floor on each wait (a Retry-After of 0, empty or in the past still waits),
+				// the real time since the first rate-limit answer (queueing for a pacing slot included), and the
+				// number of retries that time allows at the floor.
+				const now = Date.now();
+				rateLimitedSince ??= now;
+				const floor = Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.ceil(pacer.windowMs / pacer.limit));
+				const asked = retryAfterMs(response.headers, now) ?? pacer.windowMs + Math.round(Math.random() * 1000);
+				const delay = Math.max(floor, asked);
+				const waited = now - rateLimitedSince;
+				const maxRetries = Math.floor(this.settings.maxRateLimitWaitMs / MIN_RATE_LIMIT_WAIT_MS);
+				if (waited + delay > this.settings.maxRateLimitWaitMs || rateLimitRetries >= maxRetries) {
+					throw koreRateLimitError(this.ctx.getNode(), response.statusCode, response.body, waited, req.itemIndex);
 				}
-				rateLimitWaitMs += delay;
-				pacer.pause(Date.now() + delay);
+				rateLimitRetries++;
+				pacer.pause(now + delay);
 				this.ctx.logger.info(
 					`Kore Contacts: Kore answered that the rate limit was exceeded (HTTP ${response.statusCode}: ${koreErrorText(response.body) ?? 'no message'}); waiting ${formatMs(delay)} before retrying`,
 				);
@@ -214,9 +253,15 @@ export class KoreClient {
 
 			const code = failure === undefined ? undefined : errorCode(failure);
 			const transient = response ? TRANSIENT_STATUS.has(response.statusCode) : code !== undefined && TRANSIENT_CODES.has(code);
-			const safe = retrySafe || (code !== undefined && NEVER_SENT_CODES.has(code));
+			const neverSent = !response && code !== undefined && NEVER_SENT_CODES.has(code);
+			const safe = retrySafe || neverSent;
 			if (transient && safe && retries < this.settings.maxRetries && !signal.aborted) {
 				retries++;
+				if (!neverSent) {
+					// The answer was lost after the request may have reached Kore: it may have been applied.
+					meta.maybeApplied = true;
+					meta.maybeAppliedBy ??= response ? `HTTP ${response.statusCode}` : code;
+				}
 				const delay = backoffMs(this.settings.retryBaseMs, retries);
 				this.ctx.logger.info(
 					`Kore Contacts: ${req.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
@@ -229,9 +274,12 @@ export class KoreClient {
 				continue;
 			}
 			if (response) {
-				throw koreApiError(this.ctx.getNode(), response.statusCode, response.body, subject, req.itemIndex, attempts);
+				// A create that failed with a 5xx may have been applied before Kore failed: it is not repeated,
+				// and the error must not invite the user to send it again blindly.
+				const notRepeated = !retrySafe && TRANSIENT_STATUS.has(response.statusCode);
+				throw koreApiError(this.ctx.getNode(), response.statusCode, response.body, subject, req.itemIndex, attempts, notRepeated);
 			}
-			throw koreNetworkError(this.ctx.getNode(), code, credentials.host, req.itemIndex, attempts, !retrySafe);
+			throw koreNetworkError(this.ctx.getNode(), code, credentials.host, req.itemIndex, attempts, !retrySafe && !neverSent);
 		}
 	}
 

@@ -32,7 +32,7 @@ export const options: INodeProperties[] = [
 
 type Entry = { streamId: string; fields: ContactFields };
 
-/** `+<country code><digits>`, as Kore stores the number: to pair created contacts with their items. */
+/** `+<country code><national number>` (E.164), as Kore stores the number: to pair created contacts with their items. */
 function expectedPhone(fields: ContactFields): string {
 	return `${fields.countryCode}${fields.phoneNumber}`;
 }
@@ -81,12 +81,42 @@ export async function execute(
 		await lookups.learned(batch[0].value.streamId, contacts, batch[0].index);
 		return pairCreated(this, batch, contacts);
 	};
+	const refused: ItemOutcome[] = [];
+	let batched = prepared;
+	if (options.sendInOneRequest) {
+		// Created contacts are paired with their items by number: two items with one number in the same
+		// stream cannot both be sent (Kore keeps one contact per number). The later one is refused, before
+		// anything is sent, rather than paired with the other's contact.
+		batched = [];
+		const firstByPhone = new Map<string, number>();
+		for (const entry of prepared) {
+			const phone = expectedPhone(entry.value.fields);
+			const key = `${entry.value.streamId}\n${phone}`;
+			const first = firstByPhone.get(key);
+			if (first === undefined) {
+				firstByPhone.set(key, entry.index);
+				batched.push(entry);
+				continue;
+			}
+			const error = new NodeOperationError(
+				this.getNode(),
+				`Item ${entry.index}: phone ${phone} is also the number of item ${first}; Kore keeps one contact per number, so this item was not sent`,
+				{
+					itemIndex: entry.index,
+					description:
+						'With "Send in One Request" each created contact is paired with its item by number, so two items with one number cannot both be sent. Merge the two items, or remove the duplicate before this node.',
+				},
+			);
+			if (!this.continueOnFail()) throw error;
+			refused.push({ index: entry.index, error });
+		}
+	}
 	const done = options.sendInOneRequest
-		? await runBatches(this, prepared, { group: (value) => value.streamId, size: batchSize }, create)
+		? await runBatches(this, batched, { group: (value) => value.streamId, size: batchSize }, create)
 		: await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async (value, index) => {
 				const [outcome] = await create([{ index, value }]);
 				if ('error' in outcome) throw outcome.error;
 				return outcome.json;
 			});
-	return [...failed, ...done];
+	return [...failed, ...refused, ...done];
 }

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { asItemError, prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
 import { requiredId } from '../../helpers/params';
+import type { RequestMeta } from '../../transport';
 import type { OperationContext } from '../types';
 import { readTarget, targetProperties } from './target';
 
@@ -21,9 +22,13 @@ export const options: INodeProperties[] = [
 	},
 ];
 
-/** Said of a contact that an earlier attempt, whose answer was lost, already deleted. */
-export const ALREADY_DELETED_NOTE =
-	'Deleted by an earlier attempt whose answer was lost on the way back (the repeat found it gone), so Kore\'s copy of the contact could not be returned';
+/**
+ * Said of a contact a repeat found gone after an earlier attempt may have deleted it: `lostBy` is what
+ * lost that attempt's answer (e.g. "HTTP 503", "ECONNRESET").
+ */
+export function alreadyDeletedNote(lostBy: string | undefined): string {
+	return `Not confirmed by Kore: an earlier attempt's answer was lost (${lostBy ?? 'unknown failure'}) after it may have reached Kore, and the repeat found the contact gone, so that attempt most likely deleted it; Kore's copy of the contact could not be returned`;
+}
 
 /** The output for a contact that was deleted before this item asked. */
 export function alreadyDeleted(contact: IDataObject): IDataObject {
@@ -44,16 +49,17 @@ export async function execute(
 	}));
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target }, itemIndex) => {
 		const send = async (contactId: string) => {
-			const meta = { attempts: 0 };
+			const meta: RequestMeta = { attempts: 0, maybeApplied: false };
 			try {
 				const deleted = await client.request<IDataObject>({ method: 'DELETE', streamId, path: [contactId], contactId, itemIndex }, meta);
 				const known = deleted && typeof deleted === 'object' && deleted.id !== undefined ? { ...deleted, status: 'INACTIVE' } : undefined;
 				return { result: deleted, contact: known };
 			} catch (error) {
-				// Sent again after an attempt whose answer was lost (a reset, a timeout, a 5xx), Kore no longer
-				// knows the contact: that attempt deleted it. The contact is gone, which is what was asked.
-				if (meta.attempts > 1 && isNotFound(error)) {
-					const gone = { id: contactId, status: 'INACTIVE', deleted: true, note: ALREADY_DELETED_NOTE };
+				// Sent again after an attempt whose answer was lost once it may have reached Kore (a reset, a
+				// timeout, a 5xx — not a 429 or a refused connection), Kore no longer knows the contact: that
+				// attempt most likely deleted it. The output says it was not confirmed.
+				if (meta.maybeApplied && isNotFound(error)) {
+					const gone = { id: contactId, status: 'INACTIVE', deleted: true, note: alreadyDeletedNote(meta.maybeAppliedBy) };
 					return { result: gone, contact: { id: contactId, status: 'INACTIVE' } };
 				}
 				// Deleted before this item asked (a repeated delivery), or never known to Kore?

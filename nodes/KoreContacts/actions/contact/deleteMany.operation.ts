@@ -6,8 +6,9 @@ import type { ItemOutcome, Prepared } from '../../helpers/items';
 import { requiredId } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { BulkOutcome } from '../../transport/bulk';
+import type { RequestMeta } from '../../transport';
 import type { OperationContext } from '../types';
-import { ALREADY_DELETED_NOTE, alreadyDeleted } from './delete.operation';
+import { alreadyDeleted, alreadyDeletedNote } from './delete.operation';
 
 /** The per-item Contact ID of the bulk operations. */
 export function bulkContactIdProperty(operation: string, verb: string, more: string): INodeProperties {
@@ -69,15 +70,17 @@ export async function execute(
 				const toSend = ids.filter((id) => !gone.has(id));
 				const outcomes = new Map<string, BulkOutcome>();
 				if (toSend.length > 0) {
-					const meta = { attempts: 0 };
+					const meta: RequestMeta = { attempts: 0, maybeApplied: false };
 					const answer = await client.request(
 						{ method: 'DELETE', streamId, path: ['bulk-delete'], body: { ids: toSend }, itemIndex: batch[0].index },
 						meta,
 					);
 					for (const [id, outcome] of bulkOutcomes(answer, toSend)) {
-						// Sent again after an attempt whose answer was lost: ids Kore no longer knows were deleted by it.
-						const lostThenGone = meta.attempts > 1 && !outcome.ok && /not found/i.test(outcome.reason);
-						outcomes.set(id, lostThenGone ? { ok: true, record: { id, note: ALREADY_DELETED_NOTE } } : outcome);
+						// Sent again after an attempt whose answer was lost once it may have reached Kore (not after a
+						// 429 or a refused connection): ids Kore no longer knows were most likely deleted by it.
+						const lostThenGone = meta.maybeApplied && !outcome.ok && /not found/i.test(outcome.reason);
+						const note = alreadyDeletedNote(meta.maybeAppliedBy);
+						outcomes.set(id, lostThenGone ? { ok: true, record: { id, note } } : outcome);
 						answers.set(id, outcome.ok || lostThenGone ? { id, status: 'INACTIVE' } : undefined);
 					}
 				}

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { FIELD_LABELS, checkFields, contactFieldProperties, fieldsOf, isComplete, toKoreContact } from '../../helpers/contact';
+import { FIELD_LABELS, checkFields, contactFieldProperties, fieldsOf, isComplete, toKoreContact, withStoredCountry } from '../../helpers/contact';
 import type { ContactFields } from '../../helpers/contact';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
@@ -18,7 +18,7 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 		placeholder: 'Add Field',
 		default: {},
 		description:
-			'The fields to change. Fields you leave out keep their current values: Kore\'s update takes the whole contact, so the node reads the stream\'s current contacts (one read shared by all the updates that arrive together) and sends the current values with your changes. When you set all six fields, nothing is read.',
+			'The fields to change. Fields you leave out, and fields whose value is blank for an item (e.g. an expression that resolves to nothing), keep their current values — nothing is ever erased: Kore\'s update takes the whole contact, so the node reads the stream\'s current contacts (one read shared by all the updates that arrive together) and sends the current values with your changes. When you set all six fields, nothing is read.',
 		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
 		options: Object.values(contactFieldProperties),
 	};
@@ -26,17 +26,27 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 
 export const description: INodeProperties[] = [...targetProperties(['update'], 'update'), updateFieldsProperty('update')];
 
-/** Reads item `index`'s Update Fields, checked (at least one, phone digits, country code). */
+/**
+ * Reads item `index`'s Update Fields, checked (at least one, phone digits, country code). A field that is
+ * blank — e.g. an expression that resolved to "" or nothing for this item — means "leave as is", never
+ * "erase": the contact's stored value is sent back for it.
+ */
 export function readUpdateFields(ctx: IExecuteFunctions, index: number): ContactFields {
 	const raw = ctx.getNodeParameter('updateFields', index, {}) as IDataObject;
 	const given: ContactFields = {};
+	const blank: string[] = [];
 	for (const key of Object.keys(FIELD_LABELS) as Array<keyof ContactFields>) {
-		if (raw[key] !== undefined && raw[key] !== null) given[key] = String(raw[key]);
+		if (!(key in raw)) continue;
+		const value = raw[key];
+		if (value === undefined || value === null || String(value).trim() === '') blank.push(FIELD_LABELS[key]);
+		else given[key] = String(value);
 	}
 	if (Object.keys(given).length === 0) {
-		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "Update Fields" is empty — add the fields to change; nothing was sent to Kore for this item`, {
-			itemIndex: index,
-		});
+		const message =
+			blank.length > 0
+				? `Item ${index}: every field in "Update Fields" is blank (${blank.join(', ')}), so there is nothing to change — blank fields keep their stored values; nothing was sent to Kore for this item`
+				: `Item ${index}: "Update Fields" is empty — add the fields to change; nothing was sent to Kore for this item`;
+		throw new NodeOperationError(ctx.getNode(), message, { itemIndex: index });
 	}
 	return checkFields(ctx, index, given);
 }
@@ -45,8 +55,15 @@ export function readUpdateFields(ctx: IExecuteFunctions, index: number): Contact
  * The full body for an update: the contact's current values overlaid with the changes (nothing is read
  * when the changes set every field). A new phone number without a new country code keeps the current one.
  */
-export async function mergedBody(changes: ContactFields, current: () => Promise<IDataObject>): Promise<IDataObject> {
-	return toKoreContact({ ...(isComplete(changes) ? {} : fieldsOf(await current())), ...changes });
+export async function mergedBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	changes: ContactFields,
+	current: () => Promise<IDataObject>,
+): Promise<IDataObject> {
+	if (isComplete(changes)) return toKoreContact(changes);
+	const stored = fieldsOf(await current());
+	return toKoreContact({ ...stored, ...withStoredCountry(ctx, itemIndex, changes, stored) });
 }
 
 /** Kore's answer when it is a contact (the layer keeps it as the newest copy), else undefined. */
@@ -65,7 +82,7 @@ export async function execute(
 	}));
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target, changes }, itemIndex) => {
 		return await lookups.write(streamId, target, itemIndex, async (contactId, current) => {
-			const body = await mergedBody(changes, current);
+			const body = await mergedBody(this, itemIndex, changes, current);
 			const updated = await client.request<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
 			return { result: updated, contact: asContact(updated) };
 		});

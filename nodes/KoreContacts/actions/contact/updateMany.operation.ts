@@ -48,7 +48,7 @@ export async function execute(
 					const { contactId } = entry.value;
 					try {
 						const changes = combined.get(`${streamId}\n${contactId}`)!;
-						body.push({ id: contactId, ...(await mergedBody(changes, () => current(contactId, entry.index))) });
+						body.push({ id: contactId, ...(await mergedBody(this, entry.index, changes, () => current(contactId, entry.index))) });
 						sendable.push(entry);
 					} catch (error) {
 						outcomes.push({ index: entry.index, error: asItemError(this, error, entry.index) });

@@ -53,7 +53,7 @@ export async function execute(
 				return { result: { ...(contact ?? {}), action: 'created' }, contact };
 			},
 			update: async (contactId, current) => {
-				const body = await mergedBody(fields, async () => current);
+				const body = await mergedBody(this, itemIndex, fields, async () => current);
 				const updated = await client.request<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
 				return { result: { ...updated, action: 'updated' }, contact: asContact(updated) };
 			},

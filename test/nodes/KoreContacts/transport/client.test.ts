@@ -121,6 +121,40 @@ describe('rate limit answers', () => {
 		);
 	});
 
+	test.each([
+		['0', '0'],
+		['empty', ''],
+		['a date in the past', 'Thu, 01 Jan 1970 00:00:01 GMT'] // the fake clock stands at 1970-01-01T01:23:20Z,
+	])('Retry-After %s still counts: the loop ends at Max Rate-Limit Wait, with at least 1 s between tries', async (_, header) => {
+		// 40 rate-limit answers, then a success: a loop that does not count these waits would reach it.
+		const answers: Answer[] = [
+			...Array.from({ length: 40 }, () => ({ statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] }, headers: { 'retry-after': header } })),
+			{ statusCode: 200, body: { id: 'c1' } },
+		];
+		const { ctx, calls } = scriptedContext(answers);
+		const { error, elapsed } = await settle(client(ctx, { maxRateLimitWaitMs: 5_000 }).request(DELETE));
+		expect(error?.message).toMatch(/^Rate-limited by Kore: .*Gave up after waiting/);
+		expect(calls.length).toBeGreaterThanOrEqual(1);
+		expect(calls.length).toBeLessThanOrEqual(6);
+		const gaps = calls.slice(1).map((call, i) => call.at - calls[i].at);
+		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1000);
+		expect(elapsed).toBeLessThanOrEqual(5_000);
+	});
+
+	test('time spent queued for a pacing slot between rate-limit retries counts against Max Rate-Limit Wait', async () => {
+		// Kore answers 429 with Retry-After 1 while the account's pacing lets one request through per 3 s:
+		// each retry really waits 3 s, which must be counted, not the 1 s Kore asked for.
+		const answers: Answer[] = [
+			...Array.from({ length: 40 }, () => ({ statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] }, headers: { 'retry-after': '1' } })),
+			{ statusCode: 200, body: { id: 'c1' } },
+		];
+		const { ctx, calls } = scriptedContext(answers, { requestsPerMinute: 1, rateLimitWindowMs: 3000 });
+		const { error, elapsed } = await settle(client(ctx, { maxRateLimitWaitMs: 10_000 }).request(DELETE));
+		expect(error?.message).toMatch(/^Rate-limited by Kore: /);
+		expect(calls.length).toBeLessThanOrEqual(5);
+		expect(elapsed).toBeLessThanOrEqual(10_000);
+	});
+
 	test('a create (POST) that was rate-limited is sent again: Kore did not take it', async () => {
 		const { ctx, calls } = scriptedContext([
 			{ statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] }, headers: { 'retry-after': '1' } },
@@ -200,6 +234,41 @@ describe('passing faults', () => {
 		expect(calls).toHaveLength(2);
 	});
 
+	test.each(['EHOSTUNREACH', 'ENETUNREACH'])('a create is not sent again after %s: the socket may already have sent it', async (code) => {
+		const { ctx, calls } = scriptedContext([{ error: code }, { statusCode: 200, body: [{ id: 'twice' }] }]);
+		const { error } = await settle(client(ctx).request(CREATE));
+		expect(calls).toHaveLength(1);
+		expect((error as { description?: string }).description).toMatch(/may have reached Kore.*not sent again/);
+	});
+
+	test('a create answered with a 5xx says it may have been created and to check Kore, never "try again later"', async () => {
+		const { ctx } = scriptedContext([{ statusCode: 503, body: 'Service Unavailable' }]);
+		const { error } = await settle(client(ctx).request(CREATE));
+		const description = (error as { description?: string }).description;
+		expect(description).toMatch(/may have reached Kore.*not sent again.*Check in Kore whether they exist/);
+		expect(description).not.toMatch(/Try again later/i);
+	});
+
+	test.each([
+		['a 503', { statusCode: 503 }, true, 'HTTP 503'],
+		['a reset', { error: 'ECONNRESET' }, true, 'ECONNRESET'],
+		['a timeout', { error: 'ECONNABORTED' }, true, 'ECONNABORTED'],
+		['an unreachable host', { error: 'EHOSTUNREACH' }, true, 'EHOSTUNREACH'],
+		['a refused connection', { error: 'ECONNREFUSED' }, false, undefined],
+		['a failed DNS look-up', { error: 'EAI_AGAIN' }, false, undefined],
+		['a 429', { statusCode: 429, headers: { 'retry-after': '2' } }, false, undefined],
+	] as Array<[string, Answer, boolean, string | undefined]>)(
+		'after %s, meta.maybeApplied says whether an earlier attempt may have reached Kore',
+		async (_, first, maybeApplied, reason) => {
+			const { ctx } = scriptedContext([first, { statusCode: 200, body: { id: 'c1' } }]);
+			const meta = { attempts: 0, maybeApplied: false, maybeAppliedBy: undefined as string | undefined };
+			await settle(client(ctx).request(DELETE, meta));
+			expect(meta.attempts).toBe(2);
+			expect(meta.maybeApplied).toBe(maybeApplied);
+			expect(meta.maybeAppliedBy).toBe(reason);
+		},
+	);
+
 	test('the request timeout from the options is passed to every attempt', async () => {
 		const { ctx, calls } = scriptedContext([{ error: 'ECONNABORTED' }, { statusCode: 200 }]);
 		await settle(client(ctx, { timeoutMs: 1234 }).request(DELETE));
@@ -208,6 +277,23 @@ describe('passing faults', () => {
 });
 
 describe('pacing inside the client', () => {
+	test('two credentials for the same host + account share the lowest limit, in whatever order they run', async () => {
+		const account = { accountId: 'acc-shared-by-two', rateLimitWindowMs: 1000 };
+		const low = scriptedContext([{ statusCode: 200 }], { ...account, clientId: 'cs-low', requestsPerMinute: 2 });
+		const high = scriptedContext([{ statusCode: 200 }], { ...account, clientId: 'cs-high', requestsPerMinute: 100 });
+		const lowClient = client(low.ctx);
+		const highClient = client(high.ctx);
+		const work = [
+			...[1, 2, 3].map((n) => lowClient.request({ ...DELETE, path: [`l${n}`] })),
+			...[1, 2, 3].map((n) => highClient.request({ ...DELETE, path: [`h${n}`] })),
+		];
+		await settle(Promise.all(work));
+		const starts = [...low.calls, ...high.calls].map((call) => call.at).sort((a, b) => a - b);
+		expect(starts).toHaveLength(6);
+		// never more than 2 in any window of 1 s (+2 % margin)
+		for (let i = 2; i < starts.length; i++) expect(starts[i] - starts[i - 2]).toBeGreaterThanOrEqual(1020);
+	});
+
 	test('requests beyond the per-minute budget wait for a slot, and the wait is logged', async () => {
 		const { ctx, calls, logs } = scriptedContext([{ statusCode: 200 }], { requestsPerMinute: 2, rateLimitWindowMs: 1000 });
 		const shared = client(ctx);

@@ -65,6 +65,15 @@ describe('URL building', () => {
 		expect(seen).toHaveLength(1);
 	});
 
+	test('a fractional Requests per Minute is refused before any request, naming the field', async () => {
+		const seen = recordRequests();
+		const { error } = await runWorkflow('delete-contact.json', {
+			credentials: { ...CREDENTIALS, accountId: 'acc-fraction', requestsPerMinute: 1.5 },
+		});
+		expect(error?.message).toBe('The Kore credential\'s "Requests per Minute" must be a whole number of 1 or more (got 1.5). Fix it in the credential.');
+		expect(seen).toHaveLength(0);
+	});
+
 	test('a plain http host is refused before any request, saying why', async () => {
 		const seen = recordRequests();
 		const { error } = await runWorkflow('delete-contact.json', {

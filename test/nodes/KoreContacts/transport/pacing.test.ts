@@ -4,12 +4,12 @@ beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => jest.useRealTimers());
 
 /** Starts `count` acquisitions and records when (fake ms from start) each one was granted. */
-function acquireAll(pacer: Pacer, count: number) {
+function acquireAll(pacer: Pacer, count: number, user?: string) {
 	const start = Date.now();
 	const granted: number[] = [];
 	const all = Promise.all(
 		Array.from({ length: count }, async () => {
-			await pacer.acquire();
+			await pacer.acquire(undefined, user);
 			granted.push(Date.now() - start);
 		}),
 	);
@@ -82,5 +82,41 @@ describe('Pacer', () => {
 		expect(a.windowMs).toBe(Math.round(60_000 * (1 + WINDOW_MARGIN)));
 		pacerFor('https://h', 'acc-shared', 30, 60_000);
 		expect(a.limit).toBe(30);
+	});
+
+	test('a fractional limit never disables pacing: whole requests only, at least one per window', async () => {
+		const pacer = pacerFor('https://h', 'acc-fraction', 1.5, 1000);
+		expect(pacer.limit).toBe(1);
+		const { granted, all } = acquireAll(pacer, 3);
+		await jest.advanceTimersByTimeAsync(5000);
+		await all;
+		expect(granted).toEqual([0, 1020, 2040]);
+	});
+
+	test('two credentials for one account: the lowest limit in use applies, whichever registered last', async () => {
+		const low = pacerFor('https://h', 'acc-two', 2, 1000, 'credential-low');
+		const high = pacerFor('https://h', 'acc-two', 100, 1000, 'credential-high');
+		expect(high).toBe(low);
+		expect(high.limit).toBe(2);
+		const { granted, all } = acquireAll(high, 4, 'credential-high');
+		await jest.advanceTimersByTimeAsync(5000);
+		await all;
+		expect(granted).toEqual([0, 0, 1020, 1020]);
+		// The low-limit credential has not been used for a whole window: it no longer holds the others back.
+		await jest.advanceTimersByTimeAsync(3000);
+		expect(pacerFor('https://h', 'acc-two', 100, 1000, 'credential-high').limit).toBe(100);
+		// Using it again brings its limit back; editing a credential replaces its own limit.
+		expect(pacerFor('https://h', 'acc-two', 2, 1000, 'credential-low').limit).toBe(2);
+		expect(pacerFor('https://h', 'acc-two', 50, 1000, 'credential-low').limit).toBe(50);
+	});
+
+	test('a credential with requests still queued keeps its limit, however long they wait', async () => {
+		const pacer = pacerFor('https://h', 'acc-queued', 1, 1000, 'slow');
+		const { granted, all } = acquireAll(pacer, 5, 'slow'); // 5 requests at 1 per window: the last waits 4 windows
+		await jest.advanceTimersByTimeAsync(2500);
+		expect(pacerFor('https://h', 'acc-queued', 100, 1000, 'fast').limit).toBe(1);
+		await jest.advanceTimersByTimeAsync(5000);
+		await all;
+		expect(granted).toEqual([0, 1020, 2040, 3060, 4080]);
 	});
 });

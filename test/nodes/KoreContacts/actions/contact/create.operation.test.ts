@@ -50,6 +50,48 @@ describe('Create, run inside n8n\'s engine', () => {
 		expect(seen).toHaveLength(0);
 	});
 
+	test.each([
+		['+44 (0)20 7946 0958', '+44', '2079460958'],
+		['06 1234 5678', '+39', '0612345678'],
+	])('%p with Country Code %p is sent as %p', async (mobile, cc, phoneNumber) => {
+		const seen = koreCreates();
+		const { error } = await runWorkflow('create-contact.json', { credentials: CREDENTIALS, items: [{ ...lead(1), mobile, cc }] });
+		expect(error).toBeUndefined();
+		expect((seen[0].body as Array<{ cellPhone: unknown }>)[0].cellPhone).toEqual({ phoneNumber, countryCode: cc, extension: '+' });
+	});
+
+	describe('"Send in One Request" with two items of the same number', () => {
+		const items = [lead(1), lead(2), { ...lead(1), first: 'Again', mobile: '+91 98765 00001' }];
+		const options = { sendInOneRequest: true, batchSize: 10 };
+
+		test('On Error "Stop Workflow": refused before anything is sent, naming both items', async () => {
+			const seen = koreCreates();
+			const { error } = await runWorkflow('create-contact.json', { credentials: CREDENTIALS, items, node: { parameters: { options } } });
+			expect(error?.message).toBe(
+				'Item 2: phone +919876500001 is also the number of item 0; Kore keeps one contact per number, so this item was not sent',
+			);
+			expect(error?.context?.itemIndex).toBe(2);
+			expect(seen).toHaveLength(0);
+		});
+
+		test('On Error "Continue (using error output)": the duplicate fails, every other item gets its own contact', async () => {
+			const seen = koreCreates({ reverse: true });
+			const { outputs } = await runWorkflow('create-contact.json', {
+				credentials: CREDENTIALS,
+				items,
+				node: { onError: 'continueErrorOutput', parameters: { options } },
+			});
+			expect(seen.map((request) => (request.body as unknown[]).length)).toEqual([2]);
+			expect(outputs[0].map((item) => [item.json.firstName, item.pairedItem])).toEqual([
+				['Lead1', { item: 0 }],
+				['Lead2', { item: 1 }],
+			]);
+			expect(outputs[1].map((item) => [item.json.error, item.pairedItem])).toEqual([
+				['Item 2: phone +919876500001 is also the number of item 0; Kore keeps one contact per number, so this item was not sent', { item: 2 }],
+			]);
+		});
+	});
+
 	test('one request per item by default, each output paired with its item', async () => {
 		const seen = koreCreates();
 		const { outputs } = await runWorkflow('create-contact.json', { credentials: CREDENTIALS, items: [1, 2, 3].map(lead) });
@@ -98,5 +140,8 @@ describe('Create, run inside n8n\'s engine', () => {
 		const { error } = await runWorkflow('create-contact.json', { credentials: CREDENTIALS });
 		expect(seen).toHaveLength(1);
 		expect(error?.message).toBe('Service Unavailable (HTTP 503)');
+		// not "try again later", which invites a duplicate: the contact may exist already
+		expect(error?.description).toMatch(/may have reached Kore.*Check in Kore whether they exist before running it again/);
+		expect(error?.description).not.toMatch(/Try again later/i);
 	});
 });

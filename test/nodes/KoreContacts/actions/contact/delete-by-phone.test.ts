@@ -10,6 +10,11 @@ const STORED = [
 	contact('dup-b', phone('+919800000001')),
 	contact('gone', { ...phone('+919800000002'), status: 'INACTIVE' }),
 	contact('uk', { cellPhone: { phoneNumber: '+447700900123', countryCode: '+44', extension: '+' } }),
+	contact('london', { cellPhone: { phoneNumber: '+442079460958', countryCode: '+44', extension: '+' } }),
+	// Italy: +39 6 1234 5678 is another number than Rome's +39 06 1234 5678
+	contact('it-other', { cellPhone: { phoneNumber: '+39612345678', countryCode: '+39', extension: '+' } }),
+	// stored without a country code: which number it is cannot be known
+	contact('no-cc', { cellPhone: { phoneNumber: '41446681800', countryCode: '', extension: '' } }),
 ];
 
 function kore() {
@@ -39,6 +44,46 @@ describe('Delete by phone number, run inside n8n\'s engine', () => {
 		expect(error).toBeUndefined();
 		expect(deletedIds(seen)).toEqual(['c1']);
 		expect(outputs[0]).toEqual([{ json: expect.objectContaining({ id: 'c1', status: 'INACTIVE' }), pairedItem: { item: 0 } }]);
+	});
+
+	test.each([
+		['+44 (0)20 7946 0958', ''],
+		['020 7946 0958', '+44'],
+	])('%p (Country Code %p), the usual UK forms, is the contact Kore stores as +442079460958', async (number, countryCode) => {
+		const seen = kore();
+		const { error } = await runWorkflow('delete-by-phone.json', {
+			credentials: CREDENTIALS,
+			items: [{ phone: number }],
+			node: { parameters: { countryCode } },
+		});
+		expect(error).toBeUndefined();
+		expect(deletedIds(seen)).toEqual(['london']);
+	});
+
+	test.each([
+		['06 1234 5678 (Italy: the 0 belongs to the number)', '06 1234 5678', '+39', 'Item 0: no contact with phone +390612345678 in stream "st-1"'],
+		['a stored number without a country code', '+41 44 668 18 00', '', 'Item 0: no contact with phone +41446681800 in stream "st-1"'],
+	])('%s never matches another number', async (_, number, countryCode, message) => {
+		const seen = kore();
+		const { error } = await runWorkflow('delete-by-phone.json', {
+			credentials: CREDENTIALS,
+			items: [{ phone: number }],
+			node: { parameters: { countryCode } },
+		});
+		expect(error?.message).toBe(message);
+		expect(deletedIds(seen)).toEqual([]);
+	});
+
+	test('a malformed number on a later item stops the run before any request, even one at a time', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('delete-by-phone.json', {
+			credentials: CREDENTIALS,
+			items: [{ phone: '9876543210' }, { phone: '9812345678' }, { phone: '9800000002' }, { phone: '12' }],
+			node: { parameters: { options: { concurrency: 1 } } },
+		});
+		expect(error?.message).toMatch(/^Item 3: "Phone Number" is not valid: "12" is too short/);
+		expect(error?.context?.itemIndex).toBe(3);
+		expect(seen).toHaveLength(0);
 	});
 
 	test('no match: a clear per-item error, nothing deleted', async () => {

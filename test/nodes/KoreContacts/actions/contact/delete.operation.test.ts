@@ -1,3 +1,5 @@
+import type nock from 'nock';
+
 import { runWorkflow } from '../../../../helpers/engine';
 import { BASE, CREDENTIALS, contact, kore, koreError } from '../../../../helpers/kore';
 
@@ -179,7 +181,39 @@ describe('Delete, run inside n8n\'s engine', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(outputs[0]).toEqual([
-			{ json: { id: 'c1', status: 'INACTIVE', deleted: true, note: expect.stringMatching(/earlier attempt whose answer was lost/) }, pairedItem: { item: 0 } },
+			{ json: { id: 'c1', status: 'INACTIVE', deleted: true, note: expect.stringMatching(/^Not confirmed by Kore: an earlier attempt's answer was lost \(ECONNRESET\)/) }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	test.each([
+		['a 503', (scope: nock.Interceptor) => scope.reply(503, 'Service Unavailable'), /HTTP 503/],
+		['a timeout', (scope: nock.Interceptor) => scope.replyWithError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), /ETIMEDOUT/],
+	])('after %s (the answer lost, the delete may have reached Kore) a 404 counts as deleted, and says why', async (_, first, reason) => {
+		first(kore().delete(`${BASE}/st-1/contacts/c1`));
+		kore().delete(`${BASE}/st-1/contacts/c1`).reply(404, koreError('Contact not found: c1', 404));
+		const { outputs, error } = await runWorkflow('delete-from-items.json', {
+			credentials: CREDENTIALS,
+			items: [{ stream: 'st-1', koreId: 'c1' }],
+			node: { parameters: { options: { maxRetries: 1 } } },
+		});
+		expect(error).toBeUndefined();
+		expect(outputs[0][0].json).toEqual({ id: 'c1', status: 'INACTIVE', deleted: true, note: expect.stringMatching(reason) });
+	});
+
+	test.each([
+		['a 429 (Kore refused it for the rate limit)', (scope: nock.Interceptor) => scope.reply(429, koreError("You've exceeded the per-minute rate limit.", 429), { 'Retry-After': '1' })],
+		['a refused connection (never sent)', (scope: nock.Interceptor) => scope.replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))],
+	])('an unknown id whose first attempt met %s is an error, never "deleted"', async (_, first) => {
+		first(kore().delete(`${BASE}/st-1/contacts/nope`));
+		kore().delete(`${BASE}/st-1/contacts/nope`).reply(404, koreError('Contact not found: nope', 404));
+		const { outputs, error } = await runWorkflow('delete-from-items.json', {
+			credentials: CREDENTIALS,
+			items: [{ stream: 'st-1', koreId: 'nope' }],
+			node: { onError: 'continueRegularOutput', parameters: { options: { maxRetries: 1 } } },
+		});
+		expect(error).toBeUndefined();
+		expect(outputs[0]).toEqual([
+			{ json: { error: 'Contact not found: nope (HTTP 404, after 2 attempts)', details: expect.stringMatching(/No contact with ID "nope"/) }, pairedItem: { item: 0 } },
 		]);
 	});
 

@@ -1,3 +1,5 @@
+import type nock from 'nock';
+
 import { runWorkflow } from '../../../../helpers/engine';
 import { BASE, CREDENTIALS, fakeKore, kore } from '../../../../helpers/kore';
 
@@ -121,6 +123,29 @@ describe('Delete Many, run inside n8n\'s engine', () => {
 			['c1', true, 'string'],
 			['c2', true, 'string'],
 		]);
+		expect(outputs[0][0].json.note).toMatch(/ECONNRESET/);
+	});
+
+	test.each([
+		['a 429', (scope: nock.Interceptor) => scope.reply(429, { errors: [{ msg: "You've exceeded the per-minute rate limit." }] }, { 'Retry-After': '1' })],
+		['a refused connection', (scope: nock.Interceptor) => scope.replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))],
+	])('after %s (nothing applied), ids Kore reports "not found" are errors, not deleted', async (_, first) => {
+		first(kore().delete(`${BASE}/st-1/contacts/bulk-delete`));
+		kore()
+			.delete(`${BASE}/st-1/contacts/bulk-delete`)
+			.reply(200, {
+				totalRequested: 2,
+				successful: 1,
+				failed: 1,
+				successfulRecords: [{ id: 'c1' }],
+				failedRecords: [{ id: 'c2', error: { msg: 'Contact not found: c2', code: 404 } }],
+			});
+		const { outputs, error } = await runWorkflow('delete-many.json', { credentials: CREDENTIALS, node: { onError: 'continueRegularOutput' } });
+		expect(error).toBeUndefined();
+		expect(outputs[0].map((item) => item.json)).toEqual([
+			{ id: 'c1', deleted: true },
+			{ error: 'Could not delete contact "c2": Contact not found: c2', details: expect.any(String) },
+		]);
 	});
 
 	test('10,000 ids go in ⌈10,000 / 500⌉ = 20 requests', async () => {
@@ -134,5 +159,5 @@ describe('Delete Many, run inside n8n\'s engine', () => {
 		expect(seen).toHaveLength(20);
 		expect(outputs[0]).toHaveLength(10_000);
 		expect(outputs[0].filter((item) => item.json.deleted === true)).toHaveLength(10_000);
-	});
+	}, 30_000); // counts requests, not speed: 10,000 items through the engine outlast jest's 5 s on a busy 2-core machine
 });

@@ -46,7 +46,49 @@ describe('Update, run inside n8n\'s engine', () => {
 			},
 		});
 		expect(seen.map((request) => request.method)).toEqual(['PUT']);
-		expect(seen[0].body).toEqual({ firstName: 'A', lastName: 'B', salutation: 'Dr', cellPhone: { phoneNumber: '09876543210', countryCode: '+91', extension: '+' } });
+		expect(seen[0].body).toEqual({ firstName: 'A', lastName: 'B', salutation: 'Dr', cellPhone: { phoneNumber: '9876543210', countryCode: '+91', extension: '+' } }); // India's trunk 0 dropped
+	});
+
+	test('a field whose expression resolves to blank leaves the stored value as it is, never erases it', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('update-contact.json', {
+			credentials: CREDENTIALS,
+			items: [{ koreId: 'c1', first: 'Asha2', last: '', phone: '   ', cc: '' }],
+			node: {
+				parameters: {
+					updateFields: {
+						firstName: '={{ $json.first }}',
+						lastName: '={{ $json.last }}',
+						phoneNumber: '={{ $json.phone }}',
+						countryCode: '={{ $json.cc }}',
+						salutation: '={{ $json.missing }}',
+					},
+				},
+			},
+		});
+		expect(error).toBeUndefined();
+		expect(seen.filter((request) => request.method === 'PUT').map((request) => request.body)).toEqual([
+			{ firstName: 'Asha2', lastName: 'rao', salutation: 'ms', cellPhone: { phoneNumber: '9876543210', countryCode: '+91', extension: '+' } },
+		]);
+	});
+
+	test('when every Update Field is blank the item fails, naming them, and nothing is sent', async () => {
+		const seen = kore();
+		const { error } = await runWorkflow('update-contact.json', { credentials: CREDENTIALS, items: [{ koreId: 'c1', last: '' }] });
+		expect(error?.message).toBe(
+			'Item 0: every field in "Update Fields" is blank (Last Name), so there is nothing to change — blank fields keep their stored values; nothing was sent to Kore for this item',
+		);
+		expect(seen).toHaveLength(0);
+	});
+
+	test.each([
+		['a national number is read by the stored country\'s rules', '(0)98123 45678', { phoneNumber: '9812345678', countryCode: '+91', extension: '+' }],
+		['an international number brings its own country code', '+44 (0)20 7946 0958', { phoneNumber: '2079460958', countryCode: '+44', extension: '+' }],
+	])('a new Phone Number without a Country Code: %s', async (_, phoneNumber, cellPhone) => {
+		const seen = kore();
+		const { error } = await runWorkflow('update-contact.json', { credentials: CREDENTIALS, node: { parameters: { updateFields: { phoneNumber } } } });
+		expect(error).toBeUndefined();
+		expect((seen.find((request) => request.method === 'PUT')?.body as { cellPhone: unknown }).cellPhone).toEqual(cellPhone);
 	});
 
 	test('the stream is read once per run, not once per item', async () => {

@@ -90,4 +90,16 @@ describe('Update Many, run inside n8n\'s engine', () => {
 		expect((seen[2].body as Row[]).map((row) => row.id)).toEqual(['c1']);
 		expect(outputs[0].map((item) => item.json.error ?? item.json.id)).toEqual(['c1', 'Item 1: no contact with ID "nope" in stream "st-1"']);
 	});
+
+	test('a blank field keeps the stored value in a bulk update too', async () => {
+		const seen = bulkKore([]);
+		await runWorkflow('update-many.json', {
+			credentials: CREDENTIALS,
+			items: [{ koreId: 'c1', first: 'A', last: '', phone: '' }],
+		});
+		const put = seen.find((request) => request.method === 'PUT');
+		expect(put?.body).toEqual([
+			{ id: 'c1', firstName: 'A', lastName: 'doe', salutation: 'Mx', cellPhone: { phoneNumber: '9876543210', countryCode: '+91', extension: '+' } },
+		]);
+	});
 });
