@@ -2,7 +2,7 @@
  * A stateful fake of one Kore stream behind nock, for tests where the order of reads and writes matters:
  * Get All pages over the current contacts by offset (ACTIVE ones only, so a delete during a scan shifts
  * later pages, as Kore's undocumented listing may), PUT replaces a contact's fields, DELETE marks it
- * INACTIVE (404 for an unknown or already deleted id), POST creates (409 when an active contact has the
+ * INACTIVE (404 for an unknown or already deleted id; bulk-delete answers per id), POST creates (409 when an active contact has the
  * number). `beforePage` and `beforeWrite` may hold a request back, to stage an interleaving.
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -20,6 +20,8 @@ export interface FakeStream {
 	byId(id: string): IDataObject | undefined;
 	/** Requests by method, e.g. count('GET'). */
 	count(method: string): number;
+	/** Whether Get All lists deleted (INACTIVE) contacts too (Kore's docs do not say). */
+	listInactive: boolean;
 }
 
 const e164 = (cellPhone: IDataObject) => {
@@ -40,8 +42,10 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 		seen: [],
 		byId: (id) => stream.contacts.find((entry) => entry.id === id),
 		count: (method) => stream.seen.filter((request) => request.method === method).length,
+		listInactive: false,
 	};
 	const active = () => stream.contacts.filter((entry) => entry.status !== 'INACTIVE');
+	const listed = () => (stream.listInactive ? stream.contacts : active());
 	const seen = fakeKore((request) => handle(request) as never);
 	stream.seen = seen;
 
@@ -51,9 +55,9 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 			const skip = Number(request.query.get('skip') ?? 0);
 			const limit = Number(request.query.get('limit') ?? 10);
 			await stream.beforePage?.(skip);
-			const listed = active();
-			const results = listed.slice(skip, skip + limit).map((entry) => structuredClone(entry));
-			return [200, { results, skip, limit, hasMore: skip + results.length < listed.length, totalPages: Math.ceil(listed.length / limit), totalResults: listed.length }];
+			const all = listed();
+			const results = all.slice(skip, skip + limit).map((entry) => structuredClone(entry));
+			return [200, { results, skip, limit, hasMore: skip + results.length < all.length, totalPages: Math.ceil(all.length / limit), totalResults: all.length }];
 		}
 		await stream.beforeWrite?.(request);
 		if (request.method === 'POST') {
@@ -69,6 +73,18 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 				created.push(structuredClone(made));
 			}
 			return [200, created];
+		}
+		if (request.method === 'DELETE' && id === 'bulk-delete') {
+			const ids = (request.body as { ids: string[] }).ids;
+			const successfulRecords = [];
+			const failedRecords = [];
+			for (const one of ids) {
+				const hit = stream.contacts.find((entry) => entry.id === one && entry.status !== 'INACTIVE');
+				if (hit) hit.status = 'INACTIVE';
+				if (hit) successfulRecords.push({ id: one });
+				else failedRecords.push({ id: one, error: 'Contact not found' });
+			}
+			return [200, { totalRequested: ids.length, successful: successfulRecords.length, failed: failedRecords.length, successfulRecords, failedRecords }];
 		}
 		const found = stream.contacts.find((entry) => entry.id === id && entry.status !== 'INACTIVE');
 		if (!found) return [404, koreError('Contact not found')];
