@@ -145,6 +145,11 @@ const NETWORK_TEXT: Record<string, string> = {
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
 };
 
+/** What a network error code means, in words. */
+export function networkText(code: string | undefined): string {
+	return (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
+}
+
 /** Walks an error's `cause` chain for a Node.js/axios error code such as ECONNRESET. */
 export function errorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
@@ -170,7 +175,7 @@ export function koreNetworkError(
 	attempts = 1,
 	notRepeated = false,
 ): NodeApiError {
-	const what = (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
+	const what = networkText(code);
 	const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
 	const description = notRepeated
 		? 'This request creates contacts and may have reached Kore before the connection failed, so it was not sent again (that could create the contacts twice). Check in Kore whether they exist before running it again.'

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import { PhoneError, phoneCandidates, storedPhone } from '../../helpers/phone';
 import type { OperationContext } from '../types';
 
@@ -76,8 +76,8 @@ interface Query {
 	phones: string[] | undefined;
 }
 
-function readQuery(ctx: IExecuteFunctions, index: number): Query {
-	const streamId = requiredId(ctx, 'streamId', index);
+function readQuery(ctx: IExecuteFunctions, index: number, defaultStreamId: string): Query {
+	const streamId = streamIdFor(ctx, index, defaultStreamId);
 	const returnAll = ctx.getNodeParameter('returnAll', index, false) as boolean;
 	const limit = returnAll ? undefined : Math.max(1, Math.floor(ctx.getNodeParameter('limit', index, 50) as number));
 	const filters = ctx.getNodeParameter('filters', index, {}) as IDataObject;
@@ -111,9 +111,9 @@ function matches(contact: IDataObject, { status, phones }: Query): boolean {
 /** Lists a stream's contacts, page by page, one output item per contact. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client }: OperationContext,
+	{ items, client, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = await prepareItems(this, items, (index) => readQuery(this, index));
+	const { prepared, failed } = await prepareItems(this, items, (index) => readQuery(this, index, defaultStreamId));
 	const done = await runEach(this, prepared, { concurrency: 1 }, async (query, itemIndex) => {
 		const found: IDataObject[] = [];
 		await client.listContacts(

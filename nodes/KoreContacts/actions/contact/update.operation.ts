@@ -6,7 +6,7 @@ import type { ContactFields } from '../../helpers/contact';
 import { ContactDirectory } from '../../helpers/directory';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import type { OperationContext } from '../types';
 import { readTarget, resolveTarget, targetProperties } from './target';
 
@@ -59,10 +59,10 @@ export async function mergedBody(
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, concurrency }: OperationContext,
+	{ items, client, concurrency, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		target: readTarget(this, index),
 		changes: readUpdateFields(this, index),
 	}));
