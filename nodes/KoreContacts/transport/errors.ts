@@ -113,7 +113,7 @@ export function koreRateLimitError(
 	return withMessage(
 		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
 			description:
-				'Kore allows 60 requests per minute per account, shared by everything that uses the account. Raise "Max Rate-Limit Wait" in the node\'s options, lower "Requests per Minute" in the credential, or run the workflow when the account is less busy.',
+				'Kore allows 60 requests per minute per account, shared by everything that uses the account. Raise "Rate Limit Wait (Seconds)" in the node\'s options, lower "Requests per Minute" in the credential, or run the workflow when the account is less busy.',
 			httpCode: String(status),
 			itemIndex,
 		}),

@@ -28,6 +28,14 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, returnAll: [false] } },
 	},
 	{
+		displayName:
+			'Without a Status filter, the node returns whatever Kore lists for the stream: deleted (inactive) contacts too, if Kore lists them. Add the Status filter "Active" to get only contacts in use.',
+		name: 'statusNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
@@ -37,6 +45,14 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
+				displayName: 'Country Code',
+				name: 'countryCode',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. +91',
+				description: 'Needed when the Phone Number filter is written without its country code',
+			},
+			{
 				displayName: 'Phone Number',
 				name: 'phoneNumber',
 				type: 'string',
@@ -44,14 +60,6 @@ export const description: INodeProperties[] = [
 				placeholder: 'e.g. +91 98765 43210',
 				description:
 					'Only the contact with this number. +91 98765-43210, 0091 9876543210 and 9876543210 with Country Code +91 are the same number.',
-			},
-			{
-				displayName: 'Country Code',
-				name: 'countryCode',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. +91',
-				description: 'Needed when the Phone Number filter is written without its country code',
 			},
 			{
 				displayName: 'Status',

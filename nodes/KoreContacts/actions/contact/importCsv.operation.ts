@@ -18,8 +18,9 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'data',
-		hint: 'The name of the input binary field that holds the CSV file',
-		description: `The binary field of the input item that holds the CSV file (e.g. from Read/Write Files from Disk or an HTTP download). Its header row must name the columns ${CSV_COLUMNS.join(', ')}.`,
+		hint: `The CSV's header row must name Kore's columns: ${CSV_COLUMNS.join(', ')}`,
+		description:
+			'The binary field of the input item that holds the CSV file (e.g. from Read/Write Files from Disk or an HTTP download)',
 		displayOptions: { show: { resource: ['contact'], operation: ['importCsv'] } },
 	},
 ];

@@ -21,7 +21,7 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 		description:
 			'The fields to change. Fields you leave out keep their current values: Kore\'s update takes the whole contact, so the node first reads the stream\'s contacts (once per run) and sends the current values with your changes. When you set all six fields, nothing is read.',
 		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-		options: Object.values(contactFieldProperties),
+		options: Object.values(contactFieldProperties).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
