@@ -9,9 +9,9 @@ const [FIRST, SECOND] = DEMO_IDS;
 
 export const scenarios: Scenario[] = [
 	{
-		id: 'cred-stream-default',
+		id: 'cred-stream',
 		title: 'an empty node Stream ID uses the credential\'s; an item naming a stream uses that one',
-		items: [{ koreId: FIRST, stream: '' }, { koreId: SECOND, stream: 'st-e2e-cred-stream-default' }],
+		items: [{ koreId: FIRST, stream: '' }, { koreId: SECOND, stream: 'st-e2e-cred-stream' }],
 		node: { parameters: { operation: 'delete', contactBy: 'id', contactId: '={{ $json.koreId }}', streamId: '={{ $json.stream }}', options: { concurrency: 1 } } },
 		expect: (run) => {
 			expect(run.code).toBe(0);
