@@ -23,9 +23,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 	const { settings, ...rest } = readOptions(this);
+	const client = new KoreClient(this, settings);
 	const outcomes = await chosen.execute.call(this, {
 		items: this.getInputData(),
-		client: new KoreClient(this, settings),
+		client,
+		defaultStreamId: await client.defaultStreamId(),
 		...rest,
 	});
 	return [toOutput(outcomes)];

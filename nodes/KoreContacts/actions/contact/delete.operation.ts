@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { ContactDirectory } from '../../helpers/directory';
 import { asItemError, prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import type { RequestMeta } from '../../transport';
 import type { OperationContext } from '../types';
 import { readTarget, resolveTarget, targetProperties } from './target';
@@ -22,10 +22,10 @@ export function alreadyDeletedNote(lostBy: string | undefined): string {
 /** Deletes one contact per input item; Kore marks it INACTIVE and returns it, which is the output. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, concurrency }: OperationContext,
+	{ items, client, concurrency, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		target: readTarget(this, index),
 	}));
 	const directory = new ContactDirectory(this, client);

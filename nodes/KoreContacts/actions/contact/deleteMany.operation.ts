@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INode, INodeProperties, JsonObject } from 'n8n-
 
 import { prepareItems, runBatches } from '../../helpers/items';
 import type { ItemOutcome, Prepared } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { requiredId, streamIdFor } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { BulkOutcome } from '../../transport/bulk';
 import type { RequestMeta } from '../../transport';
@@ -49,10 +49,10 @@ export function toItemOutcomes<T extends { contactId: string }>(
 /** Deletes the contacts named by the input items with Kore's bulk-delete endpoint, in batches. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, batchSize }: OperationContext,
+	{ items, client, batchSize, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		contactId: requiredId(this, 'contactId', index),
 	}));
 	const done = await runBatches(

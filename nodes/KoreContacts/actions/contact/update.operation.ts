@@ -6,7 +6,7 @@ import type { ContactFields } from '../../helpers/contact';
 import { ContactDirectory } from '../../helpers/directory';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import type { OperationContext } from '../types';
 import { readTarget, resolveTarget, targetProperties } from './target';
 
@@ -21,7 +21,7 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 		description:
 			'The fields to change. Fields you leave out, and fields whose value is blank for an item (e.g. an expression that resolves to nothing), keep their current values — nothing is ever erased: Kore\'s update takes the whole contact, so the node first reads the stream\'s contacts (once per run) and sends the current values with your changes. When you set all six fields, nothing is read.',
 		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-		options: Object.values(contactFieldProperties),
+		options: Object.values(contactFieldProperties).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
@@ -71,10 +71,10 @@ export async function mergedBody(
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, concurrency }: OperationContext,
+	{ items, client, concurrency, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		target: readTarget(this, index),
 		changes: readUpdateFields(this, index),
 	}));

@@ -4,7 +4,7 @@ import type { ContactFields } from '../../helpers/contact';
 import { ContactDirectory } from '../../helpers/directory';
 import { asItemError, prepareItems, runBatches } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { requiredId, streamIdFor } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { OperationContext } from '../types';
 import { bulkContactIdProperty, toItemOutcomes } from './deleteMany.operation';
@@ -21,10 +21,10 @@ export const description: INodeProperties[] = [
  */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, batchSize }: OperationContext,
+	{ items, client, batchSize, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		contactId: requiredId(this, 'contactId', index),
 		changes: readUpdateFields(this, index),
 	}));
