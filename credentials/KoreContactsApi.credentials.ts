@@ -1,13 +1,12 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { authenticateRequest } from '../nodes/KoreContacts/transport/auth';
+import { CUSTOM_HOST, KORE_ENVIRONMENTS, authenticateRequest } from '../nodes/KoreContacts/transport/auth';
 
 export class KoreContactsApi implements ICredentialType {
 	name = 'koreContactsApi';
@@ -16,17 +15,28 @@ export class KoreContactsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/KoreContacts/kore.svg', dark: 'file:../nodes/KoreContacts/kore.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-kore-contacts#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-kore-contacts';
 
 	properties: INodeProperties[] = [
 		{
-			displayName: 'Host',
+			// Internal name `host` kept: credentials saved before this list held the URL itself here, and still work.
+			displayName: 'Environment',
 			name: 'host',
-			type: 'string',
+			type: 'options',
+			options: [...KORE_ENVIRONMENTS, { name: 'Custom URL', value: CUSTOM_HOST, description: 'A private or on-premises Kore install' }],
 			default: 'https://platform.kore.ai',
 			required: true,
-			description:
-				'Your Kore environment URL. Regional hosts: https://platform.kore.ai (US), https://eu-platform.kore.ai (EU London), https://de-platform.kore.ai (EU Frankfurt), https://au-platform.kore.ai (Australia), https://jp-platform.kore.ai (Japan), https://ind-platform.kore.ai (India), https://uae-platform.kore.ai (UAE); or your own host for a private install.',
+			description: 'The Kore platform your account is on. Choose Custom URL for a private or on-premises install.',
+		},
+		{
+			displayName: 'Custom URL',
+			name: 'customHost',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. https://kore.example.com',
+			description: 'The base URL of your Kore platform (https://, without a path to the API)',
+			displayOptions: { show: { host: [CUSTOM_HOST] } },
 		},
 		{
 			displayName: 'Account ID',
@@ -56,6 +66,17 @@ export class KoreContactsApi implements ICredentialType {
 			description: 'Client Secret of the same JWT app. It signs a short-lived token for every request and is never sent itself.',
 		},
 		{
+			// Internal name `testStreamId` kept: saved credentials store it under this name.
+			displayName: 'Stream ID',
+			name: 'testStreamId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. st-7dc994f0-4436-5134-9fa8-a942625a1b2c',
+			description:
+				'The ID of the Kore bot (stream) the JWT app belongs to; it starts with "st-" (the bot\'s App Settings page). The Test reads one contact of this stream, and a Kore Contacts node uses it when its own Stream ID is empty.',
+		},
+		{
 			displayName: 'Requests per Minute',
 			name: 'requestsPerMinute',
 			type: 'number',
@@ -71,15 +92,6 @@ export class KoreContactsApi implements ICredentialType {
 			type: 'hidden',
 			default: 60000,
 		},
-		{
-			displayName: 'Stream ID for Connection Test',
-			name: 'testStreamId',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. st-7dc994f0-4436-5134-9fa8-a942625a1b2c',
-			description:
-				'Optional, used only by the Test button: a stream (bot) ID of this account. The Test reads one contact from it, which proves the Host, Account ID, Client ID, Client Secret and API scope together. Kore cannot confirm them without a stream.',
-		},
 	];
 
 	authenticate = async (
@@ -87,43 +99,7 @@ export class KoreContactsApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => await authenticateRequest(credentials, requestOptions);
 
-	/**
-	 * The Test reads one contact of the stream named below. Only a 2xx answer counts as success, and that
-	 * proves everything at once: host, JWT app (Client ID and Secret), Account ID, API scope and stream.
-	 * Kore ties every Contacts endpoint to a stream, so without one it cannot confirm the credentials;
-	 * the messages below say so instead of reporting a success that was not proven.
-	 */
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ String($credentials.host).trim().replace(/\\/+$/, "") }}',
-			url: '={{ "/agentassist/api/v1/public/" + encodeURIComponent(String($credentials.testStreamId || "").trim() || "no-stream-id-entered") + "/contacts" }}',
-			qs: { skip: 0, limit: 1 },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Kore answered at this Host but did not accept the request (HTTP 401). If "Stream ID for Connection Test" is empty, Kore cannot confirm the Client ID, Client Secret and Account ID: enter one of your stream IDs (st-…) to test them. Otherwise check the Client ID and Client Secret of the JWT app, the Account ID, that the app is mapped to the "Configuration" API scope, and that the stream belongs to this account.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'Kore answered at this Host but refused access (HTTP 403): check that the JWT app is mapped to the "Configuration" API scope and that the stream belongs to this account.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'The Host answered "not found" (HTTP 404) for the Contacts API: check that the Host is your Kore platform URL (e.g. https://platform.kore.ai) and, if entered, the Stream ID for the test. Nothing else could be checked.',
-				},
-			},
-		],
-	};
+	// The Test is the Kore Contacts node's `methods.credentialTest.koreContactsApiTest` (its `testedBy`): Kore
+	// answers several refusals with HTTP 401 and tells them apart only in its body, which a declarative test
+	// cannot read.
 }

@@ -1,13 +1,16 @@
 'use strict';
 /**
- * `npm run dev`: a real n8n editor (n8n 2.41.1) on http://localhost:5678 with this package installed the way
- * n8n's Community Nodes UI installs it, a local Kore-compatible server with demo contacts, a credential
- * pointing at it and the workflows from examples/ already imported. Ctrl-C stops everything.
+ * `npm run dev`: a real n8n editor (n8n 2.41.1) on http://localhost:5678 with this package installed as
+ * n8n's Community Nodes UI installs one (listed under Settings → Community nodes), a local Kore-compatible
+ * server with demo contacts, a credential pointing at it and the workflows from examples/ already imported.
+ * Ctrl-C stops everything.
  *
  * The npm script builds first; this script packs the package (`npm pack`), installs the tarball into the
  * persistent n8n user folder .cache/dev-user (your own workflows and executions stay there between runs;
  * the package, the "Kore (local demo)" credential and the example workflows are replaced on every start;
- * delete the folder for a clean start), starts the Kore server and then the editor.
+ * delete the folder for a clean start), records it in n8n's database as n8n's own install does, starts the
+ * Kore server and then the editor. The one difference from the UI install: the files come from this
+ * checkout's `npm pack` instead of the npm registry.
  *
  * Environment: N8N_PORT or PORT (editor, default 5678), KORE_PORT (local Kore server, default 5681).
  */
@@ -73,6 +76,17 @@ function npmPack(destination) {
 				reject(new Error(`could not read npm pack's output: ${error.message}\n${out}`));
 			}
 		});
+	});
+}
+
+/** The package's nodes as n8n records them: display name, name and latest version, from the build in dist/. */
+function packageNodes() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+	return (pkg.n8n?.nodes ?? []).map((file) => {
+		const exported = require(path.join(ROOT, file));
+		const NodeClass = Object.values(exported).find((value) => typeof value === 'function');
+		const { displayName, name, version } = new NodeClass().description;
+		return { displayName, name, version: Array.isArray(version) ? Math.max(...version) : version };
 	});
 }
 
@@ -166,7 +180,8 @@ async function main() {
 				...CREDENTIAL,
 				type: 'koreContactsApi',
 				data: {
-					host: server.url,
+					host: 'custom',
+					customHost: server.url,
 					accountId: seed.accountId,
 					clientId: seed.clientId,
 					clientSecret: seed.clientSecret,
@@ -176,6 +191,8 @@ async function main() {
 			},
 		]);
 		await n8n.importWorkflow(env, [...examples.values()]);
+		// Settings → Community nodes lists the packages n8n's database records (the import above created it)
+		await n8n.recordCommunityPackage(USER_FOLDER, installed, packageNodes());
 
 		// 5. the editor; its log goes to a file, the terminal shows what Kore receives
 		const logFile = path.join(USER_FOLDER, 'n8n.log');

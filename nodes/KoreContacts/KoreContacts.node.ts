@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { description as contactDescription } from './actions/contact';
 import { router } from './actions/router';
+import { testKoreCredential } from './transport/credentialTest';
 
 export class KoreContacts implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,7 @@ export class KoreContacts implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'koreContactsApi', required: true }],
+		credentials: [{ name: 'koreContactsApi', required: true, testedBy: 'koreContactsApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -29,6 +30,11 @@ export class KoreContacts implements INodeType {
 			},
 			...contactDescription,
 		],
+	};
+
+	methods = {
+		// The credential's Test: Kore tells its 401 refusals apart only in the body (see transport/credentialTest.ts).
+		credentialTest: { koreContactsApiTest: testKoreCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

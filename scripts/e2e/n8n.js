@@ -780,9 +780,58 @@ async function installCommunityPackage(userFolder, tarballPath) {
 			const m = /([^/]+)\.node\.js$/.exec(file);
 			return m ? `${pkg.name}.${m[1][0].toLowerCase()}${m[1].slice(1)}` : file;
 		});
-		return { packageName: pkg.name, version: pkg.version, packageDir, nodeTypes };
+		return { packageName: pkg.name, version: pkg.version, author: pkg.author, packageDir, nodeTypes };
 	} finally {
 		await fsp.rm(staging, { recursive: true, force: true });
+	}
+}
+
+/**
+ * Records an installed community package in n8n's database, as n8n's own install does after loading it
+ * (CommunityPackagesService.persistInstalledPackage → InstalledPackagesRepository.persistPackageWithNodes,
+ * n8n 2.41.1): one `installed_packages` row (name, version, author) and one `installed_nodes` row per node
+ * (display name, `<package>.<node name>`, version). Settings → Community nodes lists what these tables hold;
+ * files in `nodes/node_modules` alone are loaded but not listed. The database must exist and be migrated
+ * (run any n8n command first, e.g. an import) and n8n must not be running.
+ *
+ * @param {string} userFolder
+ * @param {{ packageName: string, version: string, author?: { name?: string, email?: string } }} pkg
+ * @param {Array<{ displayName: string, name: string, version: number }>} nodes  the package's node descriptions
+ */
+async function recordCommunityPackage(userFolder, pkg, nodes) {
+	const file = path.join(userFolder, '.n8n', 'database.sqlite');
+	if (!fs.existsSync(file)) throw new Error(`no n8n database at ${file}: run an n8n command (e.g. an import) first`);
+	const sqlite3 = require(path.join(resolveCacheDir(), 'node_modules', 'sqlite3'));
+	const db = new sqlite3.Database(file);
+	const run = (sql, params = []) =>
+		new Promise((resolve, reject) => db.run(sql, params, (error) => (error ? reject(error) : resolve(undefined))));
+	// the format TypeORM writes for datetime(3) columns
+	const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+	try {
+		await run('PRAGMA foreign_keys = ON');
+		await run('BEGIN');
+		try {
+			await run('DELETE FROM installed_nodes WHERE package = ?', [pkg.packageName]);
+			await run('DELETE FROM installed_packages WHERE packageName = ?', [pkg.packageName]);
+			await run(
+				'INSERT INTO installed_packages (packageName, installedVersion, authorName, authorEmail, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)',
+				[pkg.packageName, pkg.version, pkg.author?.name ?? null, pkg.author?.email ?? null, now, now],
+			);
+			for (const node of nodes) {
+				await run('INSERT INTO installed_nodes (name, type, latestVersion, package) VALUES (?, ?, ?, ?)', [
+					node.displayName,
+					`${pkg.packageName}.${node.name}`,
+					node.version,
+					pkg.packageName,
+				]);
+			}
+			await run('COMMIT');
+		} catch (error) {
+			await run('ROLLBACK').catch(() => {});
+			throw error;
+		}
+	} finally {
+		await new Promise((resolve) => db.close(() => resolve(undefined)));
 	}
 }
 
@@ -927,6 +976,7 @@ module.exports = {
 	baseEnv,
 	runN8n,
 	installCommunityPackage,
+	recordCommunityPackage,
 	importCredentials,
 	importWorkflow,
 	executeWorkflow,

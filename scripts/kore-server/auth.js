@@ -15,6 +15,7 @@ const { derivedId } = require('./store');
  * @property {string} clientSecret    the JWT app's Client Secret (HS256 key)
  * @property {boolean} [enforceJti]   the app's "Enforce JTI" setting
  * @property {string[]} [streams]     streams (bots) this app may use; omitted = any streamId is accepted
+ * @property {boolean} [configurationScope]  whether the app is mapped to the "Configuration" API scope (default true)
  * @property {string} [orgId]         stamped on contacts (default derived from accountId)
  * @property {string} [userId]        `createdBy` / `updatedBy` (default derived from accountId)
  * @property {string} [aId]           `createdByAId` / `updatedByAId` (default derived from clientId)
@@ -25,6 +26,7 @@ const { derivedId } = require('./store');
  * @property {Uint8Array} key
  * @property {boolean} enforceJti
  * @property {Set<string>|null} streams
+ * @property {boolean} configurationScope
  * @property {string} orgId
  * @property {string} userId
  * @property {string} aId
@@ -54,6 +56,7 @@ function buildApps(accounts) {
 			key: new TextEncoder().encode(a.clientSecret),
 			enforceJti: Boolean(a.enforceJti),
 			streams: Array.isArray(a.streams) ? new Set(a.streams) : null,
+			configurationScope: a.configurationScope !== false,
 			orgId: a.orgId || derivedId('o', `org:${a.accountId}`),
 			userId: a.userId || derivedId('u', `user:${a.accountId}`),
 			aId: a.aId || derivedId('a', `app:${a.clientId}`),

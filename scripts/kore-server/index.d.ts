@@ -12,6 +12,8 @@ export interface AccountOption {
 	enforceJti?: boolean;
 	/** streams (bots) this app may use; omitted = any streamId is accepted */
 	streams?: string[];
+	/** whether the app is mapped to the "Configuration" API scope (default true); false → 401 "Permission denied. Scope is incorrect!" */
+	configurationScope?: boolean;
 	orgId?: string;
 	/** createdBy / updatedBy */
 	userId?: string;

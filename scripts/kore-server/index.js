@@ -921,11 +921,17 @@ async function startKoreServer(options = {}) {
 		if (v.info.jti !== undefined) entry.jti = v.info.jti;
 		if (!v.ok) throw new HttpError(401, 'Invalid JWT token', { code: 4002, authError: v.reason });
 		const app = v.app;
+		// Kore documents no body for an accountId that is not the app's account (reference: "Errors"); this
+		// server names the account, so a client can tell it from a refused stream. See README, choice 8.
 		if (app.accountId !== entry.accountId) {
-			throw new HttpError(401, 'Invalid SDK credentials', { code: 4002, authError: 'account-mismatch' });
+			throw new HttpError(401, 'Invalid accountId', { code: 4002, authError: 'account-mismatch' });
 		}
 		if (app.streams && !app.streams.has(route.streamId)) {
 			throw new HttpError(401, 'Invalid SDK credentials', { code: 4002, authError: 'unknown-stream' });
+		}
+		// Kore's documented answer for an app that is not mapped to the API's scope (reference: "Errors").
+		if (!app.configurationScope) {
+			throw new HttpError(401, 'Permission denied. Scope is incorrect!', { code: 4002, authError: 'scope' });
 		}
 
 		// rate limit, per account, every authenticated request counts

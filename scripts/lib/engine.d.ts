@@ -30,4 +30,10 @@ export class SingleCredentialHelper extends ICredentialsHelper {
 	constructor(credentialType: ICredentialType, data: ICredentialDataDecryptedObject);
 }
 
+/** The credential's data with defaults filled in and hidden fields dropped, as n8n's CredentialsHelper does. */
+export function applyCredentialDefaults(
+	credentialType: ICredentialType,
+	data: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject;
+
 export const MANUAL_TRIGGER: string;

@@ -38,6 +38,16 @@ class ManualTriggerStub {
 }
 
 /** What n8n's CredentialsHelper does for one stored credential: its data (with defaults) and `authenticate`. */
+/**
+ * A credential's data as n8n hands it to a node or a credential test: n8n's CredentialsHelper
+ * (applyDefaultsAndOverwrites, n8n 2.41) fills in the defaults of missing fields and drops the fields the
+ * credential's displayOptions hide. So a credential saved by an older version of the package is seen here
+ * exactly as n8n would show it to the node.
+ */
+function applyCredentialDefaults(credentialType, data) {
+	return NodeHelpers.getNodeParameters(credentialType.properties, data, true, false, null, null);
+}
+
 class SingleCredentialHelper extends ICredentialsHelper {
 	constructor(credentialType, data) {
 		super();
@@ -73,8 +83,7 @@ class SingleCredentialHelper extends ICredentialsHelper {
 
 	async getDecrypted(_additionalData, _nodeCredentials, type) {
 		this.expectType(type);
-		const defaults = NodeHelpers.getNodeParameters(this.credentialType.properties, this.data, false, false, null, null);
-		return { ...defaults, ...this.data };
+		return applyCredentialDefaults(this.credentialType, this.data);
 	}
 
 	async updateCredentials() {}
@@ -171,4 +180,4 @@ function nodeOutputs(result, nodeName) {
 	return (first?.data?.main ?? []).map((items) => items ?? []);
 }
 
-module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, MANUAL_TRIGGER };
+module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, MANUAL_TRIGGER };

@@ -1,7 +1,9 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import nock from 'nock';
+import type { ICredentialType, IHttpRequestOptions } from 'n8n-workflow';
 
 import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
+import { applyCredentialDefaults } from '../../scripts/lib/engine';
 import { runCredentialTest } from '../helpers/credential-test';
 import { BASE, CREDENTIALS, SECRET, contact, kore, verifyAuth } from '../helpers/kore';
 
@@ -17,17 +19,32 @@ describe('Kore.ai Contacts API credential', () => {
 		expect(credential.name).toBe('koreContactsApi');
 		expect(credential.displayName).toBe('Kore.ai Contacts API');
 		expect(credential.properties.map((p) => p.name)).toEqual(
-			expect.arrayContaining(['host', 'accountId', 'clientId', 'clientSecret']),
+			expect.arrayContaining(['host', 'accountId', 'clientId', 'clientSecret', 'testStreamId', 'requestsPerMinute']),
 		);
-		const host = credential.properties.find((p) => p.name === 'host');
-		expect(host?.default).toBe('https://platform.kore.ai');
-		for (const region of ['eu-platform', 'de-platform', 'au-platform', 'jp-platform', 'ind-platform', 'uae-platform']) {
-			expect(host?.description).toContain(`https://${region}.kore.ai`);
-		}
 		const secret = credential.properties.find((p) => p.name === 'clientSecret');
 		expect(secret?.typeOptions?.password).toBe(true);
-		expect(credential.documentationUrl).toMatch(/^https:\/\//);
+		expect(credential.documentationUrl).toMatch(/^https:\/\/[^#]+$/);
 		expect(credential.icon).toEqual({ light: expect.stringMatching(/^file:.*\.svg$/), dark: expect.stringMatching(/^file:.*\.dark\.svg$/) });
+	});
+
+	test('the Environment is a list of Kore\'s regions plus "Custom URL", US by default', () => {
+		const host = credential.properties.find((p) => p.name === 'host')!;
+		expect(host.type).toBe('options');
+		expect(host.default).toBe('https://platform.kore.ai');
+		const values = (host.options as Array<{ value: string }>).map((o) => o.value);
+		for (const region of ['platform', 'eu-platform', 'de-platform', 'au-platform', 'jp-platform', 'ind-platform', 'uae-platform']) {
+			expect(values).toContain(`https://${region}.kore.ai`);
+		}
+		expect(values.at(-1)).toBe('custom');
+		const custom = credential.properties.find((p) => p.name === 'customHost')!;
+		expect(custom.displayOptions).toEqual({ show: { host: ['custom'] } });
+	});
+
+	test('the Stream ID is a required field, kept under its saved name testStreamId', () => {
+		const stream = credential.properties.find((p) => p.name === 'testStreamId')!;
+		expect(stream.displayName).toBe('Stream ID');
+		expect(stream.required).toBe(true);
+		expect((credential as ICredentialType).test).toBeUndefined(); // the node's credentialTest runs instead (see testedBy)
 	});
 
 	test('signs an HS256 token with appId = client id that Kore can verify with the secret', async () => {
@@ -71,6 +88,35 @@ describe('Kore.ai Contacts API credential', () => {
 		expect((await authenticate({}, 'https://elsewhere.example/x')).baseURL).toBeUndefined();
 	});
 
+	test.each([
+		[{ host: 'https://jp-platform.kore.ai' }, 'https://jp-platform.kore.ai'],
+		[{ host: 'custom', customHost: ' https://kore.example.com/ ' }, 'https://kore.example.com'],
+		[{ host: 'custom', customHost: 'http://127.0.0.1:5681' }, 'http://127.0.0.1:5681'],
+	])('a chosen Environment or Custom URL is where requests go (%o)', async (fields, baseURL) => {
+		expect((await authenticate(fields)).baseURL).toBe(baseURL);
+	});
+
+	test('"Custom URL" without a URL is refused with a clear message', async () => {
+		await expect(authenticate({ host: 'custom', customHost: '' })).rejects.toThrow(/no Host.*Custom URL/);
+	});
+
+	// Credentials saved before the Environment list held a URL typed by hand in `host`, and had no customHost.
+	// n8n fills in defaults and drops hidden fields before the credential is used (applyCredentialDefaults does
+	// the same), so this is what an old credential looks like to the node today.
+	test.each([
+		['a private install', 'https://kore.internal.example/prefix/', 'https://kore.internal.example/prefix'],
+		['a regional host typed with a slash', 'https://eu-platform.kore.ai/', 'https://eu-platform.kore.ai'],
+		['a bare host name', 'de-platform.kore.ai', 'https://de-platform.kore.ai'],
+		['a local server', 'http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+	])('a credential saved with only a host URL (%s) keeps working', async (_label, saved, baseURL) => {
+		const { testStreamId: _unused, ...rest } = { ...CREDENTIALS, testStreamId: undefined };
+		const asSaved = applyCredentialDefaults(credential, { ...rest, host: saved });
+		expect(asSaved.host).toBe(saved);
+		expect(asSaved.customHost).toBeUndefined();
+		const options = await credential.authenticate!(asSaved, { url: '/x' } as IHttpRequestOptions);
+		expect((options as IHttpRequestOptions).baseURL).toBe(baseURL);
+	});
+
 	test.each(['http://platform.kore.ai', 'http://10.0.0.5:8080', 'http://127.example.com'])(
 		'refuses plain http to %s with a clear message',
 		async (host) => {
@@ -87,6 +133,7 @@ describe('Kore.ai Contacts API credential', () => {
 
 	test.each([
 		[{ host: '' }, /no Host/],
+		[{ host: 'custom' }, /no Host/],
 		[{ host: 'https://user:pw@platform.kore.ai' }, /without user name/],
 		[{ host: 'https://platform.kore.ai/?x=1' }, /without user name, query/],
 		[{ host: 'ftp://platform.kore.ai' }, /must start with https/],
@@ -114,6 +161,8 @@ describe('Kore.ai Contacts API credential', () => {
 });
 
 describe('the credential Test, run the way n8n runs it', () => {
+	const withStream = { ...CREDENTIALS, testStreamId: 'st-42' };
+
 	test('succeeds only when Kore returns the stream\'s contacts, with a token Kore can verify', async () => {
 		const tokens: string[] = [];
 		kore()
@@ -123,38 +172,67 @@ describe('the credential Test, run the way n8n runs it', () => {
 			.matchHeader('auth', (value) => tokens.push(String(value)) > 0)
 			.reply(200, { results: [contact('c1')], skip: 0, limit: 1, hasMore: false, totalPages: 1, totalResults: 1 });
 		const result = await runCredentialTest({ ...CREDENTIALS, host: ` ${CREDENTIALS.host}/ `, testStreamId: ' st-42 ' });
-		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(result).toMatchObject({ status: 'OK', message: expect.stringMatching(/^Connection successful/) });
 		expect(tokens).toHaveLength(1);
 		await expect(verifyAuth(tokens[0])).resolves.toBeDefined();
 	});
 
-	test('without a stream it cannot succeed, and says what was not checked', async () => {
-		kore()
-			.get(`${BASE}/no-stream-id-entered/contacts`)
-			.query(true)
-			.times(2) // n8n sends a request that got 401 once more after re-authenticating
-			.reply(401, { errors: [{ msg: 'Invalid SDK credentials', code: 4002 }] });
+	test('a stream with no contacts yet is a success too', async () => {
+		kore().get(`${BASE}/st-42/contacts`).query(true).reply(200, { results: [], skip: 0, limit: 1, hasMore: false, totalPages: 0, totalResults: 0 });
+		expect(await runCredentialTest(withStream)).toMatchObject({ status: 'OK' });
+	});
+
+	test('without a Stream ID it asks for one, and sends nothing', async () => {
 		const result = await runCredentialTest({ ...CREDENTIALS });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/Kore answered at this Host.*cannot confirm the Client ID, Client Secret and Account ID/);
+		expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(/^Enter the Stream ID/) });
 	});
 
-	test('a wrong secret is reported as refused credentials', async () => {
-		kore().get(`${BASE}/st-42/contacts`).query(true).times(2).reply(401, { errors: [{ msg: 'Invalid JWT token', code: 4002 }] });
-		const result = await runCredentialTest({ ...CREDENTIALS, testStreamId: 'st-42', clientSecret: 'wrong' });
-		expect(result.status).toBe('Error');
-		expect(result.message).toContain('check the Client ID and Client Secret');
-		expect(result.message).not.toContain('wrong');
+	test.each([
+		['Invalid JWT token', 'token', /Check the Client ID and Client Secret/],
+		['Invalid SDK credentials', 'stream', /refused stream "st-42".*Check the Stream ID/],
+		['Permission denied. Scope is incorrect!', 'stream', /"Configuration" API scope/],
+		['Invalid accountId', 'account', /refused the Account ID/],
+		['Account not found', 'account', /refused the Account ID/],
+		['Something else entirely', 'refused', /Check the Account ID, the Stream ID "st-42", and that the JWT app is mapped/],
+	])('Kore\'s 401 "%s" is read as a %s refusal', async (msg, kind, message) => {
+		kore().get(`${BASE}/st-42/contacts`).query(true).reply(401, { errors: [{ msg, code: 4002 }] });
+		const result = await runCredentialTest(withStream);
+		expect(result).toMatchObject({ status: 'Error', kind, message: expect.stringMatching(message) });
+		expect(result.message).toContain(msg);
+		expect(result.message).not.toContain(SECRET);
 	});
 
-	test('a host that is not Kore (404) is reported as such', async () => {
-		kore().get(/.*/).query(true).reply(404, '<html>Not Found</html>');
-		const result = await runCredentialTest({ ...CREDENTIALS, testStreamId: 'st-42' });
-		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/check that the Host is your Kore platform URL/) });
+	test('Kore\'s other key, "message", is read too', async () => {
+		kore().get(`${BASE}/st-42/contacts`).query(true).reply(401, { errors: [{ message: 'Invalid JWT token', code: 4002 }] });
+		expect(await runCredentialTest(withStream)).toMatchObject({ kind: 'token' });
+	});
+
+	test.each([
+		[404, '<html>Not Found</html>'],
+		[200, '<html><body>Welcome</body></html>'],
+		[401, '<html>Login required</html>'],
+		[302, ''],
+	])('a host that answers %s but not as Kore is reported as not a Kore host', async (status, body) => {
+		kore().get(/.*/).query(true).reply(status, body, status === 302 ? { location: 'https://login.example/' } : {});
+		const result = await runCredentialTest(withStream);
+		expect(result).toMatchObject({ status: 'Error', kind: 'host', message: expect.stringMatching(/answered, but not as Kore's Contacts API/) });
+	});
+
+	test('a host name that does not resolve is reported as not reachable', async () => {
+		nock.disableNetConnect();
+		const result = await runCredentialTest({ ...withStream, host: 'custom', customHost: 'https://no-such-host.invalid' });
+		expect(result).toMatchObject({ status: 'Error', kind: 'host', message: expect.stringMatching(/^Could not reach Kore at https:\/\/no-such-host\.invalid/) });
+	});
+
+	test('Kore\'s rate-limit answer and a 5xx are not mistaken for refused credentials', async () => {
+		kore().get(/.*/).query(true).reply(429, { errors: [{ msg: "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.", code: 429 }] });
+		expect(await runCredentialTest(withStream)).toMatchObject({ kind: 'rateLimit' });
+		kore().get(/.*/).query(true).reply(503, { errors: [{ msg: 'Service Unavailable', code: 503 }] });
+		expect(await runCredentialTest(withStream)).toMatchObject({ kind: 'koreError', message: expect.stringMatching(/HTTP 503/) });
 	});
 
 	test('a plain http host fails the Test with the same clear message, before any request', async () => {
-		const result = await runCredentialTest({ ...CREDENTIALS, host: 'http://platform.kore.ai', testStreamId: 'st-42' });
+		const result = await runCredentialTest({ ...withStream, host: 'custom', customHost: 'http://platform.kore.ai' });
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/plain http:\/\//);
 	});

@@ -52,7 +52,7 @@ test.each([
 	expect(server.requests.at(-1)!.authError).toBe(reason);
 });
 
-test('missing auth header, Authorization: Bearer instead of auth, missing or wrong accountId → 401 Invalid SDK credentials', async () => {
+test('missing auth header, Authorization: Bearer instead of auth, missing accountId → 401 Invalid SDK credentials; another account → 401 Invalid accountId', async () => {
 	const noToken = await call(server, 'GET', BASE, { token: null });
 	expect([noToken.status, noToken.json]).toEqual([401, INVALID_SDK]);
 	const bearer = await call(server, 'GET', BASE, { token: null, headers: { authorization: `Bearer ${await token()}` } });
@@ -60,7 +60,7 @@ test('missing auth header, Authorization: Bearer instead of auth, missing or wro
 	const noAccount = await call(server, 'GET', BASE, { accountId: null });
 	expect([noAccount.status, noAccount.json]).toEqual([401, INVALID_SDK]);
 	const otherAccount = await call(server, 'GET', BASE, { accountId: JTI_ACCOUNT.accountId });
-	expect([otherAccount.status, otherAccount.json]).toEqual([401, INVALID_SDK]);
+	expect([otherAccount.status, otherAccount.json]).toEqual([401, { errors: [{ msg: 'Invalid accountId', code: 4002 }] }]);
 	expect(server.requests.map((e) => e.authError)).toEqual(['no-token', 'no-token', 'no-accountId', 'account-mismatch']);
 });
 
@@ -72,6 +72,19 @@ test('a stream the app is not mapped to → 401 Invalid SDK credentials; an app 
 		token: await token({ appId: JTI_ACCOUNT.clientId, secret: JTI_ACCOUNT.clientSecret }),
 	});
 	expect(jtiApp.status).toBe(200);
+});
+
+test('an app not mapped to the "Configuration" scope → 401 Permission denied. Scope is incorrect!', async () => {
+	const unscoped = { accountId: ACCOUNT.accountId, clientId: 'cs-unscoped', clientSecret: 'unscoped-secret-0123456789abcdefghijklmnop', configurationScope: false };
+	const own = await start({ accounts: [ACCOUNT, unscoped] });
+	try {
+		const r = await call(own, 'GET', BASE, { token: await token({ appId: unscoped.clientId, secret: unscoped.clientSecret }) });
+		expect([r.status, r.json]).toEqual([401, { errors: [{ msg: 'Permission denied. Scope is incorrect!', code: 4002 }] }]);
+		expect(own.requests.at(-1)!.authError).toBe('scope');
+		expect((await call(own, 'GET', BASE)).status).toBe(200);
+	} finally {
+		await own.close();
+	}
 });
 
 test('failed authentication changes nothing', async () => {

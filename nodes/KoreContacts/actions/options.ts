@@ -22,7 +22,8 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 		placeholder: 'Add option',
 		default: {},
 		displayOptions: { show: { resource: ['contact'] } },
-		options: [
+		// n8n lists a collection's options alphabetically
+		options: ([
 			...operationOptions,
 			{
 				displayName: 'Batch Size',
@@ -45,13 +46,13 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 				displayOptions: { show: { '/operation': PER_ITEM_OPERATIONS } },
 			},
 			{
-				displayName: 'Max Rate-Limit Wait (Seconds)',
+				displayName: 'Rate Limit Wait (Seconds)',
 				name: 'maxRateLimitWait',
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 300,
 				description:
-					'When Kore answers that its per-minute limit was exceeded, the node waits for the limit to reset (Retry-After, but at least 1 s) and sends the request again. This is the longest it waits in total for one request, in real time from Kore\'s first rate-limit answer, before the item fails.',
+					'The longest the node waits in total, in seconds, for Kore\'s per-minute limit to reset when Kore answers that it was exceeded (Retry-After, but at least 1 s between tries), counted in real time from Kore\'s first rate-limit answer; it then sends the request again. After that the item fails.',
 			},
 			{
 				displayName: 'Retries',
@@ -70,7 +71,7 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 				default: 60,
 				description: 'How long to wait for Kore to answer one request',
 			},
-		],
+		] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

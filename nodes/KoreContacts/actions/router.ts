@@ -27,7 +27,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const client = new KoreClient(this, settings);
 	const lookups = new Lookups(this, client);
 	try {
-		const outcomes = await chosen.execute.call(this, { items: this.getInputData(), client, lookups, ...rest });
+		const outcomes = await chosen.execute.call(this, {
+			items: this.getInputData(),
+			client,
+			lookups,
+			defaultStreamId: await client.defaultStreamId(),
+			...rest,
+		});
 		return [toOutput(outcomes)];
 	} finally {
 		lookups.close();

@@ -16,6 +16,8 @@ export interface OperationContext {
 	batchSize: number;
 	/** The node's Options collection, for operation-specific options. */
 	options: IDataObject;
+	/** The credential's Stream ID, for items whose node Stream ID is empty ('' when it has none). */
+	defaultStreamId: string;
 }
 
 /** One operation: its fields and how it runs over the input items. */

@@ -20,7 +20,7 @@ export const FIELD_LABELS: Record<keyof ContactFields, string> = {
 	salutation: 'Salutation',
 	phoneNumber: 'Phone Number',
 	countryCode: 'Country Code',
-	extension: 'Extension',
+	extension: 'Dialing Prefix',
 };
 
 /** Descriptions of the contact fields, shared by Create (as fields) and Update (as a collection). */
@@ -53,11 +53,12 @@ export const contactFieldProperties: Record<keyof ContactFields, INodeProperties
 		description: 'The country calling code, such as +1, +44 or +91',
 	},
 	extension: {
-		displayName: 'Extension',
+		// Kore calls this field "extension"; it is the prefix dialled before the number, not a phone extension.
+		displayName: 'Dialing Prefix',
 		name: 'extension',
 		type: 'string',
 		default: '+',
-		description: 'Kore\'s "extension" (dialing prefix) of the number. Kore\'s own examples use "+".',
+		description: 'The prefix dialed before the number (Kore\'s "extension" field, not a phone extension). Kore\'s own examples use "+".',
 	},
 };
 

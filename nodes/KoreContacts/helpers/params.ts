@@ -44,3 +44,26 @@ export function requiredId(ctx: IExecuteFunctions, name: string, index: number):
 	}
 	return value;
 }
+
+/**
+ * The stream item `index` acts on: the node's Stream ID, or — when that is empty — the credential's
+ * (`defaultStreamId`). The one place that decides it, for every operation.
+ */
+export function streamIdFor(ctx: IExecuteFunctions, index: number, defaultStreamId: string): string {
+	const value = textParameter(ctx, 'streamId', index) || defaultStreamId.trim();
+	if (value === '') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${index}: "Stream ID" is empty, in the node and in the credential — nothing was sent to Kore for this item`,
+			{
+				itemIndex: index,
+				description:
+					'Set the Stream ID of the Kore bot (it starts with "st-") in the credential, or in the node\'s "Stream ID" field (e.g. with an expression such as {{ $json.streamId }}).',
+			},
+		);
+	}
+	if (value === '.' || value === '..') {
+		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "Stream ID" cannot be "${value}"`, { itemIndex: index });
+	}
+	return value;
+}

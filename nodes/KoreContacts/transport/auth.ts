@@ -12,7 +12,28 @@ export interface KoreCredentials {
 	requestsPerMinute: number;
 	/** The limit's window: a minute, except against a local test server with a scaled clock. */
 	rateLimitWindowMs: number;
+	/** The credential's Stream ID (field `testStreamId`): used by the Test, and by the node when its own is empty. */
+	streamId: string;
 }
+
+/** The `host` value that means "use the Custom URL field". */
+export const CUSTOM_HOST = 'custom';
+
+/**
+ * Kore's regional environments, as the credential's Environment list offers them (value = the base URL).
+ * Credentials saved before the list existed hold a URL in the same `host` field, so they keep working.
+ */
+export const KORE_ENVIRONMENTS: Array<{ name: string; value: string; description: string }> = [
+	{ name: 'US', value: 'https://platform.kore.ai', description: 'Host platform.kore.ai' },
+	{ name: 'US (Older Address)', value: 'https://bots.kore.ai', description: 'Host bots.kore.ai' },
+	{ name: 'EU (London)', value: 'https://eu-platform.kore.ai', description: 'Host eu-platform.kore.ai' },
+	{ name: 'EU (Frankfurt)', value: 'https://de-platform.kore.ai', description: 'Host de-platform.kore.ai' },
+	{ name: 'Australia', value: 'https://au-platform.kore.ai', description: 'Host au-platform.kore.ai' },
+	{ name: 'Japan', value: 'https://jp-platform.kore.ai', description: 'Host jp-platform.kore.ai' },
+	{ name: 'India', value: 'https://ind-platform.kore.ai', description: 'Host ind-platform.kore.ai' },
+	{ name: 'UAE', value: 'https://uae-platform.kore.ai', description: 'Host uae-platform.kore.ai' },
+	{ name: 'SmartAssist', value: 'https://smartassist.kore.ai', description: 'Host smartassist.kore.ai, for older SmartAssist accounts' },
+];
 
 /** A problem with the credential itself; the message is safe to show (never holds the secret). */
 export class KoreCredentialError extends Error {
@@ -37,7 +58,7 @@ export function normalizeHost(raw: unknown): string {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (text === '') {
 		throw new KoreCredentialError(
-			'The Kore credential has no Host. Enter your Kore environment URL, e.g. https://platform.kore.ai',
+			'The Kore credential has no Host. Pick your Kore environment, or choose "Custom URL" and enter its URL, e.g. https://kore.example.com',
 		);
 	}
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
@@ -74,15 +95,26 @@ function requiredText(credentials: ICredentialDataDecryptedObject, field: string
 	return text;
 }
 
+/**
+ * The base URL the credential names: the Environment chosen in `host`, or the Custom URL when `host` is
+ * "custom". A credential saved before the Environment list existed holds its URL in `host` itself, which is
+ * used as it is (so a private host keeps working).
+ */
+export function hostOf(credentials: ICredentialDataDecryptedObject): string {
+	const chosen = typeof credentials.host === 'string' ? credentials.host.trim() : '';
+	return normalizeHost(chosen === CUSTOM_HOST ? credentials.customHost : chosen);
+}
+
 /** Reads and checks the credential's fields; the host comes back normalised. */
 export function readCredentials(credentials: ICredentialDataDecryptedObject): KoreCredentials {
 	return {
-		host: normalizeHost(credentials.host),
+		host: hostOf(credentials),
 		accountId: requiredText(credentials, 'accountId', 'Account ID'),
 		clientId: requiredText(credentials, 'clientId', 'Client ID'),
 		clientSecret: requiredText(credentials, 'clientSecret', 'Client Secret'),
 		requestsPerMinute: wholeNumber(credentials.requestsPerMinute, 60, 'Requests per Minute'),
 		rateLimitWindowMs: wholeNumber(credentials.rateLimitWindowMs, 60_000, 'Rate Limit Window (Ms)'),
+		streamId: typeof credentials.testStreamId === 'string' ? credentials.testStreamId.trim() : '',
 	};
 }
 

@@ -118,7 +118,7 @@ export function koreRateLimitError(
 	return withMessage(
 		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
 			description:
-				'Kore allows 60 requests per minute per account, shared by everything that uses the account. Raise "Max Rate-Limit Wait" in the node\'s options, lower "Requests per Minute" in the credential, or run the workflow when the account is less busy.',
+				'Kore allows 60 requests per minute per account, shared by everything that uses the account. Raise "Rate Limit Wait (Seconds)" in the node\'s options, lower "Requests per Minute" in the credential, or run the workflow when the account is less busy.',
 			httpCode: String(status),
 			itemIndex,
 		}),
@@ -150,6 +150,11 @@ const NETWORK_TEXT: Record<string, string> = {
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
 };
 
+/** What a network error code means, in words. */
+export function networkText(code: string | undefined): string {
+	return (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
+}
+
 /** Walks an error's `cause` chain for a Node.js/axios error code such as ECONNRESET. */
 export function errorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
@@ -175,7 +180,7 @@ export function koreNetworkError(
 	attempts = 1,
 	notRepeated = false,
 ): NodeApiError {
-	const what = (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
+	const what = networkText(code);
 	const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
 	const description = notRepeated ? NOT_REPEATED_HINT : 'Check the Host in the credential and that this n8n can reach it.';
 	return withMessage(

@@ -167,6 +167,18 @@ export class KoreClient {
 	}
 
 	/**
+	 * The credential's Stream ID, the default for items whose node Stream ID is empty; '' when it has none or
+	 * the credential cannot be read (its error is then reported by the first request, for that item).
+	 */
+	async defaultStreamId(): Promise<string> {
+		try {
+			return (await this.getCredentials()).streamId;
+		} catch {
+			return '';
+		}
+	}
+
+	/**
 	 * Stops the client: requests not yet sent (waiting for a pacing slot or a retry) fail instead of going
 	 * out. Called when the node stops at an item's error, so nothing more is changed in Kore after it.
 	 */

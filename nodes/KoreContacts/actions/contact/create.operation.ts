@@ -5,7 +5,7 @@ import { checkFields, contactFieldProperties, readContactFields, toKoreContact }
 import type { ContactFields } from '../../helpers/contact';
 import { prepareItems, runBatches, runEach } from '../../helpers/items';
 import type { ItemOutcome, Prepared } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import { storedPhone } from '../../helpers/phone';
 import type { OperationContext } from '../types';
 
@@ -64,10 +64,10 @@ function pairCreated(ctx: IExecuteFunctions, batch: Array<Prepared<Entry>>, crea
 /** Creates one contact per input item: one request each, or batched with "Send in One Request". */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, concurrency, batchSize, options }: OperationContext,
+	{ items, client, lookups, concurrency, batchSize, options, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		fields: checkFields(this, index, readContactFields(this, index), REQUIRED),
 	}));
 	const create = async (batch: Array<Prepared<Entry>>) => {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { asItemError, prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import type { RequestMeta } from '../../transport';
 import type { OperationContext } from '../types';
 import { readTarget, targetProperties } from './target';
@@ -40,11 +40,11 @@ const isNotFound = (error: unknown) => error instanceof NodeApiError && error.ht
 /** Deletes one contact per input item; Kore marks it INACTIVE and returns it, which is the output. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, concurrency, options }: OperationContext,
+	{ items, client, lookups, concurrency, options, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const succeedIfGone = options.succeedIfAlreadyDeleted === true;
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		target: readTarget(this, index),
 	}));
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target }, itemIndex) => {

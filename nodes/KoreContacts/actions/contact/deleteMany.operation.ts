@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties, JsonObject
 
 import { prepareItems, runBatches } from '../../helpers/items';
 import type { ItemOutcome, Prepared } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { requiredId, streamIdFor } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { BulkOutcome } from '../../transport/bulk';
 import type { RequestMeta } from '../../transport';
@@ -49,11 +49,11 @@ export function toItemOutcomes<T extends { contactId: string }>(
 /** Deletes the contacts named by the input items with Kore's bulk-delete endpoint, in batches. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, batchSize, options }: OperationContext,
+	{ items, client, lookups, batchSize, options, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const succeedIfGone = options.succeedIfAlreadyDeleted === true;
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		contactId: requiredId(this, 'contactId', index),
 	}));
 	const done = await runBatches(

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import { PhoneError, phoneCandidates, storedPhone } from '../../helpers/phone';
 import type { OperationContext } from '../types';
 
@@ -28,6 +28,14 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, returnAll: [false] } },
 	},
 	{
+		displayName:
+			'Without a Status filter, the node returns whatever Kore lists for the stream: deleted (inactive) contacts too, if Kore lists them. Add the Status filter "Active" to get only contacts in use.',
+		name: 'statusNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
@@ -37,6 +45,14 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
+				displayName: 'Country Code',
+				name: 'countryCode',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. +91',
+				description: 'Needed when the Phone Number filter is written without its country code',
+			},
+			{
 				displayName: 'Phone Number',
 				name: 'phoneNumber',
 				type: 'string',
@@ -44,14 +60,6 @@ export const description: INodeProperties[] = [
 				placeholder: 'e.g. +91 98765 43210',
 				description:
 					'Only the contact with this number. +91 98765-43210, 0091 9876543210 and 9876543210 with Country Code +91 are the same number.',
-			},
-			{
-				displayName: 'Country Code',
-				name: 'countryCode',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. +91',
-				description: 'Needed when the Phone Number filter is written without its country code',
 			},
 			{
 				displayName: 'Status',
@@ -76,8 +84,8 @@ interface Query {
 	phones: string[] | undefined;
 }
 
-function readQuery(ctx: IExecuteFunctions, index: number): Query {
-	const streamId = requiredId(ctx, 'streamId', index);
+function readQuery(ctx: IExecuteFunctions, index: number, defaultStreamId: string): Query {
+	const streamId = streamIdFor(ctx, index, defaultStreamId);
 	const returnAll = ctx.getNodeParameter('returnAll', index, false) as boolean;
 	const limit = returnAll ? undefined : Math.max(1, Math.floor(ctx.getNodeParameter('limit', index, 50) as number));
 	const filters = ctx.getNodeParameter('filters', index, {}) as IDataObject;
@@ -111,9 +119,9 @@ function matches(contact: IDataObject, { status, phones }: Query): boolean {
 /** Lists a stream's contacts, page by page, one output item per contact. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client }: OperationContext,
+	{ items, client, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = await prepareItems(this, items, (index) => readQuery(this, index));
+	const { prepared, failed } = await prepareItems(this, items, (index) => readQuery(this, index, defaultStreamId));
 	const done = await runEach(this, prepared, { concurrency: 1 }, async (query, itemIndex) => {
 		const found: IDataObject[] = [];
 		await client.listContacts(

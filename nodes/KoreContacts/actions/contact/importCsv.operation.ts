@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId, requiredText } from '../../helpers/params';
+import { requiredText, streamIdFor } from '../../helpers/params';
 import type { OperationContext } from '../types';
 
 /** The columns Kore's import reads (all documented as required). */
@@ -18,8 +18,9 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'data',
-		hint: 'The name of the input binary field that holds the CSV file',
-		description: `The binary field of the input item that holds the CSV file (e.g. from Read/Write Files from Disk or an HTTP download). Its header row must name the columns ${CSV_COLUMNS.join(', ')}.`,
+		hint: `The CSV's header row must name Kore's columns: ${CSV_COLUMNS.join(', ')}`,
+		description:
+			'The binary field of the input item that holds the CSV file (e.g. from Read/Write Files from Disk or an HTTP download)',
 		displayOptions: { show: { resource: ['contact'], operation: ['importCsv'] } },
 	},
 ];
@@ -56,12 +57,12 @@ export function multipartBody(data: Buffer, fileName: string): { body: Buffer; c
 /** Uploads each input item's CSV file to Kore's import endpoint; outputs the contacts Kore created. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, concurrency }: OperationContext,
+	{ items, client, lookups, concurrency, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	// Every file is read and checked before anything is uploaded, so a bad file stops the run (or fails
 	// its item) without another item's contacts having been imported.
 	const { prepared, failed } = await prepareItems(this, items, async (index) => {
-		const streamId = requiredId(this, 'streamId', index);
+		const streamId = streamIdFor(this, index, defaultStreamId);
 		const property = requiredText(this, 'binaryPropertyName', index);
 		const binary = items[index].binary?.[property];
 		if (!binary) {

@@ -94,11 +94,11 @@ export const description: INodeProperties[] = [
 		displayName: 'Stream ID',
 		name: 'streamId',
 		type: 'string',
-		required: true,
 		default: '',
 		placeholder: 'e.g. st-7dc994f0-4436-5134-9fa8-a942625a1b2c',
+		hint: 'Leave empty to use the Stream ID of the credential',
 		description:
-			'The ID of the Kore bot (stream) that holds the contacts. Find it on the bot\'s App Settings page; it starts with "st-".',
+			'The ID of the Kore bot (stream) that holds the contacts, when it is not the credential\'s. Find it on the bot\'s App Settings page; it starts with "st-".',
 		displayOptions: { show: { resource: ['contact'] } },
 	},
 	...Object.values(operations).flatMap((operation) => operation.description),

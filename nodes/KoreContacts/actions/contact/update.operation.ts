@@ -5,7 +5,7 @@ import { FIELD_LABELS, checkFields, contactFieldProperties, fieldsOf, isComplete
 import type { ContactFields } from '../../helpers/contact';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import type { OperationContext } from '../types';
 import { readTarget, targetProperties } from './target';
 
@@ -20,7 +20,7 @@ export function updateFieldsProperty(operation: string): INodeProperties {
 		description:
 			'The fields to change. Fields you leave out, and fields whose value is blank for an item (e.g. an expression that resolves to nothing), keep their current values — nothing is ever erased: Kore\'s update takes the whole contact, so the node reads the stream\'s current contacts (one read shared by all the updates that arrive together) and sends the current values with your changes. When you set all six fields, nothing is read.',
 		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-		options: Object.values(contactFieldProperties),
+		options: Object.values(contactFieldProperties).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
@@ -73,10 +73,10 @@ export function asContact(answer: unknown): IDataObject | undefined {
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, concurrency }: OperationContext,
+	{ items, client, lookups, concurrency, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		target: readTarget(this, index),
 		changes: readUpdateFields(this, index),
 	}));

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ContactFields } from '../../helpers/contact';
 import { asItemError, prepareItems, runBatches } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { requiredId, streamIdFor } from '../../helpers/params';
 import { bulkOutcomes } from '../../transport/bulk';
 import type { OperationContext } from '../types';
 import { bulkContactIdProperty, toItemOutcomes } from './deleteMany.operation';
@@ -20,10 +20,10 @@ export const description: INodeProperties[] = [
  */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, batchSize }: OperationContext,
+	{ items, client, lookups, batchSize, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: requiredId(this, 'streamId', index),
+		streamId: streamIdFor(this, index, defaultStreamId),
 		contactId: requiredId(this, 'contactId', index),
 		changes: readUpdateFields(this, index),
 	}));

@@ -5,7 +5,7 @@ import { checkFields, contactFieldProperties, readContactFields, toKoreContact }
 import type { ContactFields } from '../../helpers/contact';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { requiredId } from '../../helpers/params';
+import { streamIdFor } from '../../helpers/params';
 import { phoneCandidates } from '../../helpers/phone';
 import type { OperationContext } from '../types';
 import { asContact, mergedBody } from './update.operation';
@@ -34,7 +34,7 @@ function isDuplicateNumber(error: unknown): boolean {
  */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, concurrency }: OperationContext,
+	{ items, client, lookups, concurrency, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => {
 		const raw = readContactFields(this, index);
@@ -43,7 +43,7 @@ export async function execute(
 		for (const [key, value] of Object.entries(raw) as Array<[keyof ContactFields, string | undefined]>) if (value) given[key] = value;
 		const fields = checkFields(this, index, given, KEY);
 		// checkFields has checked the number; these are the E.164 forms a stored contact may have it in.
-		return { streamId: requiredId(this, 'streamId', index), fields, candidates: phoneCandidates(fields.phoneNumber!, fields.countryCode) };
+		return { streamId: streamIdFor(this, index, defaultStreamId), fields, candidates: phoneCandidates(fields.phoneNumber!, fields.countryCode) };
 	});
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, fields, candidates }, itemIndex) =>
 		await lookups.upsert<IDataObject>(streamId, candidates, itemIndex, {

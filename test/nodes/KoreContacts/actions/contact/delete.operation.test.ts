@@ -229,7 +229,7 @@ describe('Delete, run inside n8n\'s engine', () => {
 			['a blank Contact ID', { koreId: '   ' }, 'Item 1: "Contact ID" is empty — nothing was sent to Kore for this item'],
 			['a missing Contact ID', { koreId: undefined }, 'Item 1: "Contact ID" is empty — nothing was sent to Kore for this item'],
 			['a Contact ID ".."', { koreId: '..' }, 'Item 1: "Contact ID" cannot be ".."'],
-			['a blank Stream ID', { stream: ' ' }, 'Item 1: "Stream ID" is empty — nothing was sent to Kore for this item'],
+			['a blank Stream ID (and none in the credential)', { stream: ' ' }, 'Item 1: "Stream ID" is empty, in the node and in the credential — nothing was sent to Kore for this item'],
 		])('%s stops the run before any request is sent', async (_, change, message) => {
 			const asked = koreWithUnknownC2();
 			const items = [ITEMS[0], { ...ITEMS[2], ...change }, ITEMS[2]];
