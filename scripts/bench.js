@@ -8,6 +8,9 @@
  *
  *   npm run bench                 # all scenarios
  *   BENCH_QUICK=1 npm run bench   # smaller N, for a quick look
+ *   npm run bench -- lookups      # only the lookup bursts (N executions at once on a stream of S contacts)
+ *   npm run bench -- lookups 3000/40 20000/500   # the same, with chosen S/N pairs
+ *   BENCH_LOG=1 npm run bench -- lookups         # … printing the node's log lines (scans, pacing) as they come
  */
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -22,6 +25,8 @@ const { KoreContacts } = require('../dist/nodes/KoreContacts/KoreContacts.node.j
 const { KoreContactsApi } = require('../dist/credentials/KoreContactsApi.credentials.js');
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const ARGS = process.argv.slice(2);
+const PRINT_LOG = process.env.BENCH_LOG === '1';
 const LIMIT = 60;
 const WINDOW_MS = 6000; // the scaled minute
 const SECRET = 'bench-client-secret-0123456789abcdef';
@@ -219,6 +224,143 @@ async function faults() {
 	}
 }
 
+const PAGE = 100; // what the node asks Kore for per list page (Kore's maxPageSize)
+
+/** Contacts of the server's stream by id, as the admin API shows them (INACTIVE ones included). */
+async function contactsById(server) {
+	const listed = await server.admin(`contacts?streamId=${encodeURIComponent(server.streamId)}`);
+	return new Map(listed.map((contact) => [contact.id, contact]));
+}
+
+/** The fields a change by the node may touch, to compare a contact before and after. */
+const shape = ({ firstName, lastName, fullName, salutation, cellPhone, status }) => JSON.stringify({ firstName, lastName, fullName, salutation, cellPhone, status });
+
+/**
+ * N separate executions started at once in this process (as n8n runs concurrent webhook executions), each
+ * changing one contact of a stream of S contacts through the lookup layer: `delete` by phone number, or
+ * `update` of one field by ID. Counts what Kore received (list pages, scans, writes, 429s), times the burst,
+ * and checks the stream afterwards: every targeted contact changed as asked and no other contact touched.
+ */
+async function lookupBurst(s, n, kind, { label } = {}) {
+	const server = await startServer(['--seed', String(s), '--rate-limit', `${LIMIT}/${WINDOW_MS}`, '--log-limit', String(1_000_000)]);
+	try {
+		const before = await contactsById(server);
+		// Generated contacts are numbered +1 2000000000 + i in creation order (= list order): N targets spread
+		// evenly over the stream, so deletes shift the pages of any scan that runs alongside them.
+		const seeded = [...before.values()];
+		const targets = Array.from({ length: n }, (_, i) => seeded[Math.floor(((i + 0.5) * s) / n)]);
+		const credentials = {
+			host: server.url,
+			accountId: server.accountId,
+			clientId: server.clientId,
+			clientSecret: SECRET,
+			requestsPerMinute: LIMIT,
+			rateLimitWindowMs: WINDOW_MS,
+		};
+		const newName = (i) => `Bench${i}`;
+		const parameters =
+			kind === 'delete'
+				? { operation: 'delete', streamId: server.streamId, contactBy: 'phone', phoneNumber: '={{ $json.phone }}' }
+				: { operation: 'update', streamId: server.streamId, contactBy: 'id', contactId: '={{ $json.id }}', updateFields: { firstName: '={{ $json.firstName }}' } };
+		const itemFor = (contact, i) =>
+			kind === 'delete' ? { phone: `${contact.cellPhone.countryCode} ${contact.cellPhone.phoneNumber.replace(contact.cellPhone.countryCode, '')}` } : { id: contact.id, firstName: newName(i) };
+		await server.admin('requests', { method: 'DELETE' });
+
+		const print = PRINT_LOG ? (level, message) => console.log(`    [${((performance.now() - start) / 1000).toFixed(2)} s] ${message}`) : undefined;
+		const start = performance.now();
+		const results = await Promise.all(
+			targets.map((contact, i) =>
+				runWorkflow(workflow(parameters), {
+					nodeTypes: { [NODE_TYPE]: new KoreContacts() },
+					credentialType: new KoreContactsApi(),
+					credentials,
+					items: [itemFor(contact, i)],
+					print,
+				}).then((result) => ({ result, ms: performance.now() - start })),
+			),
+		);
+		const wallMs = performance.now() - start;
+
+		const { requests } = await server.admin('requests');
+		const pages = requests.filter((entry) => entry.method === 'GET');
+		const scans = pages.filter((entry) => String(entry.query?.skip ?? '0') === '0').length;
+		const writes = requests.filter((entry) => entry.method === 'PUT' || entry.method === 'DELETE').length;
+		const rateLimited = requests.filter((entry) => entry.status === 429 || entry.rateLimited).length;
+
+		// Correctness: each target changed as asked, every other contact exactly as before.
+		const after = await contactsById(server);
+		const expected = new Map([...before].map(([id, contact]) => [id, shape(contact)]));
+		targets.forEach((contact, i) => {
+			const want = kind === 'delete' ? { ...contact, status: 'INACTIVE' } : { ...contact, firstName: newName(i), fullName: `${newName(i)} ${contact.lastName}`.trim() };
+			expected.set(contact.id, shape(want));
+		});
+		let wrong = 0;
+		for (const [id, want] of expected) if (!after.has(id) || shape(after.get(id)) !== want) wrong++;
+		wrong += [...after.keys()].filter((id) => !expected.has(id)).length;
+		const failed = [];
+		for (const { result } of results) {
+			const output = nodeOutputs(result, 'Kore Contacts')[0] ?? [];
+			for (const item of output) if (item.json.error !== undefined) failed.push(item.json.error);
+			if (result.error) failed.push(result.error.message);
+		}
+		// The engine's logger is process-wide (the last execution's capture receives every line): gather all.
+		const logs = [...new Set(results.flatMap(({ result }) => result.logs))];
+		const scanLines = logs.filter((line) => /scanned stream/.test(line.message)).map((line) => line.message.replace(/^Kore Contacts: scanned stream \S+: /, ''));
+		const finishes = results.map(({ ms }) => ms).sort((a, b) => a - b);
+
+		const scanPages = Math.ceil(s / PAGE);
+		const floor = scanPages + n;
+		const writeWindows = n / LIMIT;
+		const name = label ?? `${kind === 'delete' ? 'Delete by phone' : 'Update firstName by ID'}: ${n} executions at once, stream of ${s}`;
+		if (label === 'warm-up') return;
+		console.log(`\n${name}`);
+		console.log(`  events N         ${n}`);
+		console.log(`  stream size S    ${s}`);
+		console.log(`  requests         ${requests.length} (list pages ${pages.length}, writes ${writes})`);
+		console.log(`  scans            ${scans} (GETs with skip=0)`);
+		console.log(`  requests/event   ${(requests.length / n).toFixed(2)}`);
+		console.log(`  429s             ${rateLimited}`);
+		console.log(`  wall time        ${seconds(wallMs)} (first execution done at ${seconds(finishes[0])}, median ${seconds(finishes[Math.floor(n / 2)])})`);
+		// A rolling window lets the first 60 requests go at once: the tightest finish is a window earlier.
+		const burst = (count) => seconds(Math.max(0, Math.ceil(count / LIMIT) - 1) * WINDOW_MS);
+		console.log(`  floor            one scan + N writes = ${scanPages} + ${n} = ${floor} requests = ${(floor / LIMIT).toFixed(2)} windows = ${seconds((floor / LIMIT) * WINDOW_MS)} (${burst(floor)} with the first burst)`);
+		console.log(`  N writes alone   ${n}/${LIMIT} = ${writeWindows.toFixed(2)} windows = ${seconds(writeWindows * WINDOW_MS)} at the rate limit (${burst(n)} with the first burst); wall time is ${(wallMs / (writeWindows * WINDOW_MS)).toFixed(2)}× that`);
+		console.log(`  failed items     ${failed.length}${failed.length ? `: ${[...new Set(failed)].slice(0, 3).join(' | ')}` : ''}`);
+		console.log(`  wrong: ${wrong}`);
+		console.log(`  scans logged     ${scanLines.length ? scanLines.join('; ') : 'none'}`);
+		lookupRows.push({
+			scenario: `${kind} ${s}/${n}`,
+			requests: requests.length,
+			'list pages': pages.length,
+			writes,
+			scans,
+			'req/event': Number((requests.length / n).toFixed(2)),
+			'429s': rateLimited,
+			wall: seconds(wallMs),
+			floor: `${floor} req, ${seconds((floor / LIMIT) * WINDOW_MS)}`,
+			'writes alone': seconds(writeWindows * WINDOW_MS),
+			wrong,
+			failed: failed.length,
+		});
+	} finally {
+		await server.stop();
+	}
+}
+const lookupRows = [];
+
+/** `npm run bench -- lookups [S/N …]`: the lookup bursts only (both operations for each S/N). */
+async function lookups(pairs) {
+	const figures = pairs.length ? pairs : QUICK ? [[1000, 20], [5000, 100]] : [[3000, 40], [20_000, 500]];
+	// Warm-up: compiles n8n's engine and HTTP paths; not reported.
+	await lookupBurst(200, 5, 'update', { label: 'warm-up' });
+	for (const [s, n] of figures) {
+		await lookupBurst(s, n, 'delete');
+		await lookupBurst(s, n, 'update');
+	}
+	console.log('\nLookups summary (scaled clock: 60 requests per 6 s)');
+	console.table(lookupRows);
+}
+
 /** What one request's own work costs: signing its JWT, and taking a pacing slot. */
 async function microCosts() {
 	const n = 5000;
@@ -236,6 +378,16 @@ async function main() {
 	const n = QUICK ? 120 : 300;
 	console.log(`Kore Contacts benchmark — Node ${process.version}, ${require('node:os').cpus().length} × ${require('node:os').cpus()[0].model}`);
 	console.log(`Kore's limit scaled: ${LIMIT} requests per ${WINDOW_MS / 1000} s stands for ${LIMIT} per minute (x10 faster).`);
+	if (ARGS[0] === 'lookups' || process.env.BENCH_ONLY === 'lookups') {
+		const pairs = ARGS.slice(ARGS[0] === 'lookups' ? 1 : 0).map((arg) => {
+			const match = /^(\d+)\/(\d+)$/.exec(arg);
+			if (!match) throw new Error(`Expected S/N (stream size/events), e.g. 3000/40; got "${arg}"`);
+			return [Number(match[1]), Number(match[2])];
+		});
+		await lookups(pairs);
+		return;
+	}
+	if (ARGS.length) throw new Error(`Unknown argument "${ARGS[0]}": \`npm run bench\` runs everything, \`npm run bench -- lookups [S/N …]\` only the lookup bursts`);
 
 	// Warm-up: the first run compiles n8n's engine and HTTP paths; it is not reported.
 	rows.length = 0;
@@ -284,6 +436,8 @@ async function main() {
 	} finally {
 		await zero.stop();
 	}
+
+	await lookups([]);
 
 	console.log('\nSummary');
 	console.table(rows);
