@@ -37,8 +37,10 @@ interface Scan {
 	/** The clock when its first page request was sent; undefined until then (it may still be joined). */
 	startSeq?: number;
 	done: Promise<void>;
-	/** How many lookups wait on it (for the log). */
+	/** How many lookups wait on it now. */
 	waiting: number;
+	/** How many lookups it served in all (for the log). */
+	served: number;
 }
 
 const PAGE_SIZE = 100;
@@ -59,7 +61,7 @@ export function isActive(contact: IDataObject): boolean {
 class StreamState {
 	leases = 0;
 	/** The newest complete scan: each contact as its page showed it. */
-	scanned?: { startSeq: number; contacts: Map<string, Known> };
+	scanned?: { startSeq: number; contacts: Map<string, Known>; byPhone: Map<string, string[]> };
 	/** What writes answered since (newer than the scan's copy when its seq is larger). */
 	readonly written = new Map<string, Known>();
 	running?: Scan;
@@ -79,13 +81,19 @@ class StreamState {
 		return fromScan;
 	}
 
-	/** Every contact the view knows, newest copy of each. */
-	*contacts(): Generator<IDataObject> {
-		const ids = new Set([...(this.scanned?.contacts.keys() ?? []), ...this.written.keys()]);
+	/**
+	 * The contacts the view knows with one of these numbers, newest copy of each: the scan's index by
+	 * number, checked against what writes answered since (a write may have changed or added a number).
+	 */
+	withPhone(candidates: string[]): IDataObject[] {
+		const ids = new Set([...candidates.flatMap((phone) => this.scanned?.byPhone.get(phone) ?? []), ...this.written.keys()]);
+		const found: IDataObject[] = [];
 		for (const id of ids) {
 			const contact = this.view(id)?.contact;
-			if (contact) yield contact;
+			const stored = contact && storedPhone(contact.cellPhone);
+			if (stored !== undefined && candidates.includes(stored)) found.push(contact!);
 		}
+		return found;
 	}
 
 	/** True when something is known of `id` that is no older than `askedSeq`. */
@@ -191,10 +199,10 @@ export class Lookups {
 			const running = state.running;
 			const scan =
 				running && (running.startSeq === undefined || running.startSeq > askedSeq) ? running : (state.queued ??= this.queueScan(state, itemIndex));
-			scan.waiting++;
-			if (scan === state.queued || scan.startSeq === undefined) {
+			scan.served++;
+			if (scan.waiting++ === 0) {
 				this.ctx.logger.info(
-					`Kore Contacts: ${scan.waiting} lookup(s) in stream ${state.streamId} wait for ${scan === state.running ? 'the scan about to start' : 'the next scan (one is in progress)'}`,
+					`Kore Contacts: lookups in stream ${state.streamId} wait for ${scan === state.running || !state.running ? 'a scan of the stream' : 'the next scan of the stream (one is in progress, but began before they were asked)'}; the scan's log line says how many shared it`,
 				);
 			}
 			try {
@@ -208,7 +216,7 @@ export class Lookups {
 	/** A scan that starts when the running one (if any) is done. */
 	private queueScan(state: StreamState, itemIndex: number): Scan {
 		const previous = state.running?.done.catch(() => undefined) ?? Promise.resolve();
-		const scan: Scan = { waiting: 0, done: Promise.resolve() };
+		const scan: Scan = { waiting: 0, served: 0, done: Promise.resolve() };
 		scan.done = previous.then(async () => {
 			state.queued = undefined;
 			state.running = scan;
@@ -244,14 +252,19 @@ export class Lookups {
 			{ pageSize: PAGE_SIZE, itemIndex, detached: true, onSend: tick },
 		);
 		const startSeq = scan.startSeq ?? tick();
-		state.scanned = { startSeq, contacts };
+		const byPhone = new Map<string, string[]>();
+		for (const [id, { contact }] of contacts) {
+			const phone = contact && storedPhone(contact.cellPhone);
+			if (phone !== undefined) byPhone.set(phone, [...(byPhone.get(phone) ?? []), id]);
+		}
+		state.scanned = { startSeq, contacts, byPhone };
 		// Write answers the scan has superseded are no longer needed, nor is "unknown" from before it.
 		for (const [id, known] of state.written) {
 			const fromScan = contacts.get(id);
 			if ((fromScan && fromScan.seq > known.seq) || (!known.contact && known.seq < startSeq)) state.written.delete(id);
 		}
 		this.ctx.logger.info(
-			`Kore Contacts: scanned stream ${state.streamId}: ${contacts.size} contacts in ${pages} page(s), ${formatMs(Date.now() - started)}, shared by ${scan.waiting} lookup(s)`,
+			`Kore Contacts: scanned stream ${state.streamId}: ${contacts.size} contacts in ${pages} page(s), ${formatMs(Date.now() - started)}, shared by ${scan.served} lookup(s)`,
 		);
 	}
 
@@ -317,10 +330,7 @@ export class Lookups {
 	/** The active contacts with one of these numbers, on a scan no older than `askedSeq`. */
 	private async byPhone(state: StreamState, candidates: string[], askedSeq: number, itemIndex: number) {
 		await this.freshScan(state, askedSeq, itemIndex);
-		const matches = [...state.contacts()].filter((contact) => {
-			const stored = storedPhone(contact.cellPhone);
-			return stored !== undefined && candidates.includes(stored);
-		});
+		const matches = state.withPhone(candidates);
 		const active = matches.filter(isActive);
 		return { active, inactive: matches.filter((contact) => !active.includes(contact)) };
 	}

@@ -155,6 +155,17 @@ describe('Pages that shift under a scan', () => {
 	});
 });
 
+describe('Visible', () => {
+	test('n8n\'s log says that lookups wait for a scan, and how many shared it and how many pages it read', async () => {
+		fakeStream(250);
+		const runs = await Promise.all([1, 2, 3, 4, 5].map((i) => deleteByPhone(phoneOf(i * 40))));
+		// the engine runner gives the process one logger at a time: lines of all runs are gathered
+		const lines = runs.flatMap((run) => run.logs.map((line: { message: string }) => line.message));
+		expect(lines).toContainEqual(expect.stringMatching(/^Kore Contacts: lookups in stream st-1 wait for a scan of the stream/));
+		expect(lines).toContainEqual(expect.stringMatching(/^Kore Contacts: scanned stream st-1: 250 contacts in 3 page\(s\), .*, shared by 5 lookup\(s\)$/));
+	});
+});
+
 describe('Memory', () => {
 	test('nothing is held after a burst, and a later execution reads afresh', async () => {
 		const stream = fakeStream(120);
