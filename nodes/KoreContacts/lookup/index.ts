@@ -297,11 +297,64 @@ export class Lookups {
 				});
 				await previous;
 			}
-			return await work();
+			// In n8n's queue mode the same keys are locked for every worker too (leases: a crashed worker's
+			// locks expire), taken after this process's, in the same order.
+			const shared = await this.client.shared();
+			const releaseShared = await shared.lock(sorted.map((key) => `${state.key}\n${key}`));
+			try {
+				return await work();
+			} finally {
+				await releaseShared();
+			}
 		} finally {
 			for (const unlock of releases.reverse()) unlock();
 			release(state);
 		}
+	}
+
+	/**
+	 * Queue mode: a contact as another worker's write left it, when that is newer (Kore's `updatedAt`) than
+	 * the copy this process holds; it becomes this process's copy.
+	 */
+	private async sharedCopy(state: StreamState, contactId: string, local: IDataObject | undefined): Promise<IDataObject | undefined> {
+		const shared = await this.client.shared();
+		if (!shared.queueMode) return local;
+		const record = await shared.get(`contact ${state.key}\n${contactId}`);
+		if (!record) return local;
+		const time = (contact: IDataObject | undefined) => Date.parse(String(contact?.updatedAt ?? ''));
+		if (local && !(time(record) > time(local))) return local;
+		state.written.set(contactId, { contact: record, seq: tick() });
+		return record;
+	}
+
+	/** The contact, if this process (or, in queue mode, any worker) deleted it recently. */
+	private async knownDeleted(state: StreamState, contactId: string): Promise<IDataObject | undefined> {
+		if (deletedRecently(`${state.key}\nid ${contactId}`)) return state.view(contactId)?.contact ?? { id: contactId, status: 'INACTIVE' };
+		const shared = await this.client.shared();
+		const record = shared.queueMode ? await shared.get(`contact ${state.key}\n${contactId}`) : undefined;
+		return record && !isActive(record) ? record : undefined;
+	}
+
+	/** Queue mode: the active contact another worker's write gave one of these numbers, if any. */
+	private async sharedByPhone(state: StreamState, candidates: string[]): Promise<IDataObject | undefined> {
+		const shared = await this.client.shared();
+		if (!shared.queueMode) return undefined;
+		for (const phone of candidates) {
+			const pointer = await shared.get(`phone ${state.key}\n${phone}`);
+			if (pointer?.id === undefined) continue;
+			const contact = await this.sharedCopy(state, String(pointer.id), state.view(String(pointer.id))?.contact);
+			if (contact && isActive(contact) && storedPhone(contact.cellPhone) === phone) return contact;
+		}
+		return undefined;
+	}
+
+	/** Queue mode: tells the other workers what Kore answered to a write here. */
+	private async share(state: StreamState, contact: IDataObject): Promise<void> {
+		const shared = await this.client.shared();
+		if (!shared.queueMode || contact.id === undefined) return;
+		await shared.put(`contact ${state.key}\n${contact.id}`, contact);
+		const phone = storedPhone(contact.cellPhone);
+		if (phone && isActive(contact)) await shared.put(`phone ${state.key}\n${phone}`, { id: contact.id });
 	}
 
 	/**
@@ -313,7 +366,7 @@ export class Lookups {
 		for (let attempt = 0; ; attempt++) {
 			if (!state.freshFor(contactId, askedSeq)) await this.freshScan(state, askedSeq, itemIndex);
 			const known = state.view(contactId);
-			if (known?.contact) return known.contact;
+			if (known?.contact) return (await this.sharedCopy(state, contactId, known.contact))!;
 			if (known && !known.contact) {
 				askedSeq = known.seq;
 				continue;
@@ -367,6 +420,12 @@ export class Lookups {
 			if (found.inactive.length > 0) return { contact: found.inactive[found.inactive.length - 1], gone: true };
 			const phone = candidates.find((candidate) => deletedRecently(`${state.key}\nphone ${candidate}`));
 			if (phone) return { contact: { cellPhone: { phoneNumber: phone }, status: 'INACTIVE' }, gone: true };
+			const shared = await this.client.shared();
+			for (const candidate of shared.queueMode ? candidates : []) {
+				const pointer = await shared.get(`phone ${state.key}\n${candidate}`);
+				const gone = pointer?.id === undefined ? undefined : await this.knownDeleted(state, String(pointer.id));
+				if (gone) return { contact: gone, gone: true };
+			}
 		}
 		const inactive = found.inactive.map((contact) => contact.id).join(', ');
 		throw new NodeOperationError(this.ctx.getNode(), `Item ${itemIndex}: no contact with phone ${shown} in stream "${streamId}"`, {
@@ -383,11 +442,12 @@ export class Lookups {
 	async deleted(streamId: string, contactIds: string[], itemIndex: number, scan: boolean): Promise<Map<string, IDataObject>> {
 		const state = await this.state(streamId, itemIndex);
 		const found = new Map<string, IDataObject>();
-		const rest = contactIds.filter((id) => {
-			if (!deletedRecently(`${state.key}\nid ${id}`)) return true;
-			found.set(id, state.view(id)?.contact ?? { id, status: 'INACTIVE' });
-			return false;
-		});
+		const rest: string[] = [];
+		for (const id of contactIds) {
+			const gone = await this.knownDeleted(state, id);
+			if (gone) found.set(id, gone);
+			else rest.push(id);
+		}
 		if (scan && rest.length > 0) {
 			await this.freshScan(state, tick(), itemIndex);
 			for (const id of rest) {
@@ -428,7 +488,10 @@ export class Lookups {
 		try {
 			const { result, answers } = await work((contactId, index) => this.current(state, contactId, index));
 			answered = true;
-			for (const [id, contact] of answers) this.learn(state, id, contact);
+			for (const [id, contact] of answers) {
+				this.learn(state, id, contact);
+				if (contact) await this.share(state, state.view(id)?.contact ?? contact).catch(() => undefined);
+			}
 			return result;
 		} finally {
 			// Whatever Kore did with a failed write is not known here: the next writer reads afresh.
@@ -453,10 +516,8 @@ export class Lookups {
 		const state = await this.state(streamId, itemIndex);
 		const once = async (contactId: string) =>
 			await this.guarded(state, [contactId], async () => {
-				if (whenDeleted && deletedRecently(`${state.key}\nid ${contactId}`)) {
-					const known = state.view(contactId)?.contact ?? { id: contactId, status: 'INACTIVE' };
-					return { result: whenDeleted(known), answers: new Map() };
-				}
+				const gone = whenDeleted && (await this.knownDeleted(state, contactId));
+				if (gone) return { result: whenDeleted(gone), answers: new Map() };
 				const current = async (fresh?: boolean) => await this.current(state, contactId, itemIndex, fresh ? tick() : this.askedSeq);
 				const { result, contact } = await work(contactId, current);
 				return { result, answers: new Map([[contactId, contact]]) };
@@ -507,6 +568,11 @@ export class Lookups {
 			);
 		return await this.exclusive(state, [phoneLock(candidates)], async () => {
 			const found = await this.byPhone(state, candidates, this.askedSeq, itemIndex);
+			if (found.active.length === 0) {
+				// Queue mode: another worker may have made it after this worker's scan began.
+				const made = await this.sharedByPhone(state, candidates);
+				if (made) found.active.push(made);
+			}
 			if (found.active.length === 1) return await updateOne(String(found.active[0].id));
 			if (found.active.length === 0) {
 				// Refused as a duplicate: made meanwhile elsewhere, so it is looked up again (below) and updated.
@@ -515,7 +581,10 @@ export class Lookups {
 					async (error: unknown) => (isDuplicate(error) ? undefined : await Promise.reject(error)),
 				);
 				if (made) {
-					if (made.contact?.id !== undefined) this.learn(state, String(made.contact.id), made.contact);
+					if (made.contact?.id !== undefined) {
+						this.learn(state, String(made.contact.id), made.contact);
+						await this.share(state, made.contact).catch(() => undefined);
+					}
 					return made.result;
 				}
 			}

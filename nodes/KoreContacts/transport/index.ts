@@ -13,6 +13,8 @@ import {
 	koreRateLimitError,
 } from './errors';
 import { pacerFor } from './pacing';
+import { n8nQueueSettings, sharedState } from './shared';
+import type { SharedState } from './shared';
 import type { Pacer, PacingWait } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
@@ -220,11 +222,18 @@ export class KoreClient {
 		let rateLimitRetries = 0;
 		/** When Kore first answered that the rate limit was exceeded: waits are measured from it, in real time. */
 		let rateLimitedSince: number | undefined;
+		const shared = await this.shared();
+		const account = `${credentials.host}\n${credentials.accountId}`;
 		for (;;) {
 			try {
 				this.logWait(pacer, credentials, await pacer.acquire(signal, user));
-			} catch {
-				throw this.notSent(req.itemIndex);
+				// In n8n's queue mode the account's budget is shared by every worker as well.
+				await shared.acquire(account, pacer.limit, pacer.windowMs, signal);
+			} catch (error) {
+				if (signal.aborted) throw this.notSent(req.itemIndex);
+				throw new NodeOperationError(this.ctx.getNode(), `Not sent: n8n's Redis did not answer (${(error as Error).message})`, {
+					itemIndex: req.itemIndex,
+				});
 			}
 			attempts++;
 			meta.attempts = attempts;
@@ -256,6 +265,7 @@ export class KoreClient {
 				}
 				rateLimitRetries++;
 				pacer.pause(now + delay);
+				await shared.pause(account, delay).catch(() => undefined);
 				this.ctx.logger.info(
 					`Kore Contacts: Kore answered that the rate limit was exceeded (HTTP ${response.statusCode}: ${koreErrorText(response.body) ?? 'no message'}); waiting ${formatMs(delay)} before retrying`,
 				);
@@ -325,6 +335,11 @@ export class KoreClient {
 			if (onPage(results, sent) === false || page.hasMore === false) return;
 			skip += results.length;
 		}
+	}
+
+	/** State shared with the other n8n processes in queue mode (else a no-op). */
+	async shared(): Promise<SharedState> {
+		return await sharedState(this.ctx.logger, n8nQueueSettings());
 	}
 
 	/** This execution's stop signal: the node stopped at an error, or the execution was cancelled. */

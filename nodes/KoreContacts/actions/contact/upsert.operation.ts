@@ -1,7 +1,7 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { checkFields, contactFieldProperties, readContactFields, toKoreContact } from '../../helpers/contact';
+import { FIELD_LABELS, checkFields, contactFieldProperties, readContactFields, toKoreContact } from '../../helpers/contact';
 import type { ContactFields } from '../../helpers/contact';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
@@ -16,8 +16,14 @@ const KEY: Array<keyof ContactFields> = ['phoneNumber', 'countryCode'];
 export const description: INodeProperties[] = (Object.keys(contactFieldProperties) as Array<keyof ContactFields>).map((key) => ({
 	...contactFieldProperties[key],
 	required: KEY.includes(key),
+	// Empty keeps the contact's value on an update; a new contact gets Kore's usual "+".
+	...(key === 'extension' ? { default: '', placeholder: '+', description: 'Kore\'s dialing prefix of the number. Empty keeps the contact\'s prefix on an update; a new contact gets "+".' } : {}),
+	...(key === 'phoneNumber' ? { description: `${contactFieldProperties.phoneNumber.description} With Country Code, it is the key: the contact with this number is updated, or created when none has it.` } : {}),
 	displayOptions: { show },
 }));
+
+/** What Kore requires to create a contact (all six fields are documented as required; the prefix defaults). */
+const NEEDED_TO_CREATE: Array<keyof ContactFields> = ['firstName', 'lastName', 'salutation'];
 
 /**
  * Kore's answer to a create of a number an active contact already has. Its status is not documented (409
@@ -48,6 +54,14 @@ export async function execute(
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, fields, candidates }, itemIndex) =>
 		await lookups.upsert<IDataObject>(streamId, candidates, itemIndex, {
 			create: async () => {
+				const missing = NEEDED_TO_CREATE.filter((key) => !fields[key]);
+				if (missing.length > 0) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`Item ${itemIndex}: no contact has phone ${candidates.join(' or ')}, so one would be created, but ${missing.map((key) => `"${FIELD_LABELS[key]}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} empty — nothing was sent to Kore for this item`,
+						{ itemIndex, description: 'Kore requires First Name, Last Name and Salutation to create a contact. An update of an existing contact keeps the values left empty.' },
+					);
+				}
 				const answer = await client.request<unknown>({ method: 'POST', streamId, body: [toKoreContact({ extension: '+', ...fields })], itemIndex });
 				const contact = asContact(Array.isArray(answer) ? answer[0] : answer);
 				return { result: { ...(contact ?? {}), action: 'created' }, contact };

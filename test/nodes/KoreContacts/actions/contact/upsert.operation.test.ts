@@ -57,7 +57,7 @@ describe('Create or Update, run inside n8n\'s engine', () => {
 
 	test('8 concurrent executions upserting one new number make one contact', async () => {
 		const stream = fakeStream(120);
-		const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => upsert({ phone: '9123456789', first: `Try${i}`, last: 'Same' })));
+		const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => upsert({ phone: '9123456789', first: `Try${i}`, last: 'Same', title: 'Mx' })));
 		for (const run of runs) expect(run.error).toBeUndefined();
 		const holders = stream.contacts.filter((entry) => (entry.cellPhone as IDataObject).phoneNumber === '+919123456789');
 		expect(holders).toHaveLength(1);
@@ -86,7 +86,7 @@ describe('Create or Update, run inside n8n\'s engine', () => {
 			// another n8n worker (or the CRM's own integration) creates the number just before ours arrives
 			if (request.method === 'POST' && !stream.byId('elsewhere')) stream.contacts.push(withNumber('elsewhere', '+919555555555', { firstName: 'Other' }));
 		};
-		const { outputs, error } = await upsert({ phone: '9555555555', first: 'Mine' });
+		const { outputs, error } = await upsert({ phone: '9555555555', first: 'Mine', last: 'L', title: 'Mr' });
 		expect(error).toBeUndefined();
 		expect(stream.contacts.filter((entry) => (entry.cellPhone as IDataObject).phoneNumber === '+919555555555')).toHaveLength(1);
 		expect(stream.byId('elsewhere')).toMatchObject({ firstName: 'Mine' });
@@ -98,5 +98,18 @@ describe('Create or Update, run inside n8n\'s engine', () => {
 		const { error } = await upsert({ phone: '9876543210' }, { countryCode: '={{ $json.cc ?? "" }}' });
 		expect(error?.message).toMatch(/^Item 0: "Country Code" is empty/);
 		expect(stream.seen).toHaveLength(0);
+	});
+
+	test('a new number with an empty First Name: a clear error and no create (an update would have kept the value)', async () => {
+		const stream = fakeStream(5);
+		const { error } = await upsert({ phone: '9000022222', last: 'L', title: 'Mr' });
+		expect(error?.message).toBe('Item 0: no contact has phone +919000022222, so one would be created, but "First Name" is empty — nothing was sent to Kore for this item');
+		expect(stream.count('POST')).toBe(0);
+	});
+
+	test('an update leaves the dialing prefix as stored when the field is left empty', async () => {
+		const stream = fakeStream(5, [withNumber('pre', '+919000033333', { cellPhone: { phoneNumber: '+919000033333', countryCode: '+91', extension: '00' } })]);
+		expect((await upsert({ phone: '9000033333', first: 'New' })).error).toBeUndefined();
+		expect((stream.byId('pre')!.cellPhone as IDataObject).extension).toBe('00');
 	});
 });

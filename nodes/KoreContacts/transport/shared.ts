@@ -1,0 +1,274 @@
+import { Cluster, Redis } from 'ioredis';
+import { sleep } from 'n8n-workflow';
+import type { IDataObject, Logger } from 'n8n-workflow';
+
+/**
+ * State shared by every n8n process of one installation, for n8n's queue mode (a main process and several
+ * `n8n worker` processes, with Redis): the per-account request budget, a rate-limit pause every process
+ * honours, locks with leases for writes to one contact or one phone number, and Kore's last answer for a
+ * contact (so a writer in another process merges on top of it). Redis is n8n's own (`QUEUE_BULL_REDIS_*`).
+ *
+ * In one process (n8n's default regular mode), or when that Redis cannot be reached, everything here is a
+ * no-op and the in-process pacer and locks do the work alone. Which mode is in use is logged once.
+ */
+export interface SharedState {
+	readonly queueMode: boolean;
+	/** Waits until the account's shared budget grants a request (or the pause is over). */
+	acquire(account: string, limit: number, windowMs: number, signal: AbortSignal): Promise<void>;
+	/** Holds every process's requests for this account for `delayMs`. */
+	pause(account: string, delayMs: number): Promise<void>;
+	/** Takes the locks of these keys (in the order given); resolves with their release. */
+	lock(keys: string[]): Promise<() => Promise<void>>;
+	get(key: string): Promise<IDataObject | undefined>;
+	put(key: string, value: IDataObject): Promise<void>;
+}
+
+const LOCAL: SharedState = {
+	queueMode: false,
+	acquire: async () => undefined,
+	pause: async () => undefined,
+	lock: async () => async () => undefined,
+	get: async () => undefined,
+	put: async () => undefined,
+};
+
+/** A lock a crashed worker held frees itself after this; a live holder renews it every third of it. */
+export const LEASE_MS = 30_000;
+/** What is kept of a contact's last write (long enough for a burst of events; Kore stays the truth). */
+const RECORD_TTL_MS = 15 * 60_000;
+const LOCK_POLL_MS = [20, 200];
+
+/**
+ * One rolling window per account: at most `limit` grants in `window` ms across all processes, timed by
+ * Redis's own clock; returns 0 (granted) or how long to wait. A pause key holds all grants until its time.
+ */
+const BUDGET = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > now then return paused - now end
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local used = redis.call('ZCARD', KEYS[1])
+local limit = tonumber(ARGV[1])
+if used < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)`;
+
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+if untilMs > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
+return 0`;
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+type Client = Redis | Cluster;
+
+/** n8n's queue settings, as n8n reads them (packages/@n8n/config ScalingModeConfig). */
+export interface QueueSettings {
+	mode?: string;
+	host?: string;
+	port?: string;
+	username?: string;
+	password?: string;
+	db?: string;
+	tls?: string;
+	clusterNodes?: string;
+	prefix?: string;
+}
+
+export function queueSettingsFrom(env: Record<string, string | undefined>): QueueSettings {
+	return {
+		mode: env.EXECUTIONS_MODE,
+		host: env.QUEUE_BULL_REDIS_HOST,
+		port: env.QUEUE_BULL_REDIS_PORT,
+		username: env.QUEUE_BULL_REDIS_USERNAME,
+		password: env.QUEUE_BULL_REDIS_PASSWORD,
+		db: env.QUEUE_BULL_REDIS_DB,
+		tls: env.QUEUE_BULL_REDIS_TLS,
+		clusterNodes: env.QUEUE_BULL_REDIS_CLUSTER_NODES,
+		prefix: env.QUEUE_BULL_PREFIX,
+	};
+}
+
+function connect(settings: QueueSettings): { client: Client; where: string } {
+	const tls = settings.tls === 'true' ? {} : undefined;
+	const common = { username: settings.username || undefined, password: settings.password || undefined, tls };
+	const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000 };
+	const nodes = (settings.clusterNodes ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean)
+		.map((entry) => {
+			const [host, port] = entry.split(':');
+			return { host, port: Number(port) || 6379 };
+		});
+	if (nodes.length > 0) {
+		return {
+			client: new Cluster(nodes, { lazyConnect: true, redisOptions: { ...common, ...options } }),
+			where: `cluster ${nodes.map(({ host, port }) => `${host}:${port}`).join(',')}`,
+		};
+	}
+	const host = settings.host || 'localhost';
+	const port = Number(settings.port) || 6379;
+	return {
+		client: new Redis({ host, port, db: Number(settings.db) || 0, ...common, ...options }),
+		where: `${host}:${port}`,
+	};
+}
+
+/** The Redis-backed state; `prefix` keeps its keys apart (hash tags keep one account's keys on one slot). */
+export class RedisState implements SharedState {
+	readonly queueMode = true;
+
+	/** One poller per account in this process: local requests queue behind it, in order. */
+	private readonly turns = new Map<string, Promise<void>>();
+
+	constructor(
+		private readonly client: Client,
+		private readonly prefix: string,
+		private readonly leaseMs = LEASE_MS,
+	) {}
+
+	private key(kind: string, name: string): string {
+		return `${this.prefix}:kore-contacts:${kind}:{${name}}`;
+	}
+
+	async acquire(account: string, limit: number, windowMs: number, signal: AbortSignal): Promise<void> {
+		const previous = this.turns.get(account) ?? Promise.resolve();
+		let done!: () => void;
+		const mine = new Promise<void>((resolve) => (done = resolve));
+		const tail = previous.then(() => mine);
+		this.turns.set(account, tail);
+		try {
+			await previous;
+			for (;;) {
+				if (signal.aborted) throw signal.reason;
+				const member = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+				const wait = Number(await this.client.eval(BUDGET, 2, this.key('budget', account), this.key('pause', account), limit, windowMs, member));
+				if (wait <= 0) return;
+				await sleep(Math.min(wait, windowMs), signal);
+			}
+		} finally {
+			done();
+			if (this.turns.get(account) === tail) this.turns.delete(account);
+		}
+	}
+
+	async pause(account: string, delayMs: number): Promise<void> {
+		await this.client.eval(PAUSE, 1, this.key('pause', account), Math.max(1, Math.round(delayMs)));
+	}
+
+	async lock(keys: string[]): Promise<() => Promise<void>> {
+		const token = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+		const held: string[] = [];
+		const stopped = new AbortController();
+		const release = async () => {
+			stopped.abort();
+			for (const key of [...held].reverse()) await this.client.eval(RELEASE, 1, key, token).catch(() => undefined);
+		};
+		let failure: unknown;
+		for (const name of keys) {
+			const key = this.key('lock', name);
+			try {
+				while ((await this.client.set(key, token, 'PX', this.leaseMs, 'NX')) !== 'OK') {
+					await sleep(LOCK_POLL_MS[0] + Math.random() * (LOCK_POLL_MS[1] - LOCK_POLL_MS[0]));
+				}
+			} catch (error) {
+				failure = error;
+				break;
+			}
+			held.push(key);
+		}
+		if (failure !== undefined) {
+			await release();
+			return await Promise.reject(failure);
+		}
+		// A live holder keeps its leases; a crashed one stops renewing and its locks expire.
+		void (async () => {
+			while (!stopped.signal.aborted) {
+				await sleep(this.leaseMs / 3, stopped.signal).catch(() => undefined);
+				if (stopped.signal.aborted) break;
+				for (const key of held) await this.client.eval(RENEW, 1, key, token, this.leaseMs).catch(() => undefined);
+			}
+		})();
+		return release;
+	}
+
+	async get(name: string): Promise<IDataObject | undefined> {
+		const text = await this.client.get(this.key('record', name));
+		return text ? (JSON.parse(text) as IDataObject) : undefined;
+	}
+
+	async put(name: string, value: IDataObject): Promise<void> {
+		await this.client.set(this.key('record', name), JSON.stringify(value), 'PX', RECORD_TTL_MS);
+	}
+
+	async close(): Promise<void> {
+		await this.client.quit().catch(() => this.client.disconnect());
+	}
+}
+
+let shared: Promise<SharedState> | undefined;
+
+/**
+ * n8n's own queue settings, from this process's environment: n8n gives nodes no other way to learn that it
+ * runs in queue mode or where its Redis is. (n8n Cloud's lint forbids `process`; this package cannot be
+ * verified for Cloud anyway, see the README's Compatibility section.)
+ */
+export function n8nQueueSettings(): QueueSettings {
+	// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals
+	return queueSettingsFrom(process.env);
+}
+
+/** Closes the connection when n8n shuts down (n8n stops on SIGTERM / SIGINT). */
+function closeOnShutdown(): void {
+	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+		// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals
+		process.once(signal, () => void closeSharedState());
+	}
+}
+
+/**
+ * The process's shared state: Redis in n8n's queue mode (opened on first use, one connection per process,
+ * closed when n8n shuts down), else the in-process no-op. Logs once which mode is in use.
+ */
+export async function sharedState(logger: Logger, settings: QueueSettings): Promise<SharedState> {
+	shared ??= (async () => {
+		if (settings.mode !== 'queue') {
+			logger.info('Kore Contacts: pacing and write locks are kept in this n8n process (n8n is not in queue mode)');
+			return LOCAL;
+		}
+		const { client, where } = connect(settings);
+		try {
+			await client.connect();
+			await client.ping();
+		} catch (error) {
+			client.disconnect();
+			logger.warn(
+				`Kore Contacts: n8n runs in queue mode but its Redis at ${where} could not be reached (${(error as Error).message}); pacing and write locks are kept per process`,
+			);
+			return LOCAL;
+		}
+		const state = new RedisState(client, settings.prefix || 'bull');
+		closeOnShutdown();
+		logger.info(`Kore Contacts: queue mode: the request budget, rate-limit pauses and write locks are shared by all n8n processes through Redis at ${where}`);
+		return state;
+	})();
+	return await shared;
+}
+
+/** Closes the shared connection (n8n shutting down); a later use opens a new one. */
+export async function closeSharedState(): Promise<void> {
+	const current = shared;
+	shared = undefined;
+	const state = await current;
+	if (state instanceof RedisState) await state.close();
+}

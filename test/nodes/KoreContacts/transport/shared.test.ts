@@ -1,0 +1,160 @@
+/**
+ * What n8n's queue mode shares through Redis, with two RedisState instances standing for two n8n worker
+ * processes on one real redis-server: the account budget, the rate-limit pause, locks with leases, records.
+ */
+import { Redis } from 'ioredis';
+
+import { RedisState, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/transport/shared';
+import { startRedis } from '../../../helpers/redis';
+import type { TestRedis } from '../../../helpers/redis';
+
+let redis: TestRedis;
+const clients: Redis[] = [];
+
+function worker(leaseMs?: number): RedisState {
+	const client = new Redis({ host: '127.0.0.1', port: redis.port });
+	clients.push(client);
+	return new RedisState(client, `test${Math.random().toString(36).slice(2)}`, leaseMs);
+}
+
+/** Two workers with one key prefix, as two n8n processes of one installation. */
+function twoWorkers(leaseMs?: number): [RedisState, RedisState] {
+	const prefix = `test${Math.random().toString(36).slice(2)}`;
+	return [0, 1].map(() => {
+		const client = new Redis({ host: '127.0.0.1', port: redis.port });
+		clients.push(client);
+		return new RedisState(client, prefix, leaseMs);
+	}) as [RedisState, RedisState];
+}
+
+beforeAll(async () => {
+	redis = await startRedis();
+});
+afterAll(async () => {
+	await Promise.all(clients.map((client) => client.quit()));
+	await redis.stop();
+});
+
+const never = new AbortController().signal;
+
+describe('Shared account budget', () => {
+	test('two workers together never start more than the limit in any window', async () => {
+		const [a, b] = twoWorkers();
+		const granted: number[] = [];
+		const take = async (state: RedisState) => {
+			await state.acquire('acc', 5, 400, never);
+			granted.push(Date.now());
+		};
+		await Promise.all(Array.from({ length: 15 }, (_, i) => take(i % 2 ? a : b)));
+		granted.sort((x, y) => x - y);
+		for (let i = 5; i < granted.length; i++) expect(granted[i] - granted[i - 5]).toBeGreaterThanOrEqual(390);
+		// 15 at 5 per 400 ms: the third five start after two windows
+		expect(granted[14] - granted[0]).toBeGreaterThanOrEqual(790);
+	});
+
+	test('a rate-limit pause set by one worker holds the other', async () => {
+		const [a, b] = twoWorkers();
+		await a.pause('acc', 300);
+		const started = Date.now();
+		await b.acquire('acc', 100, 1000, never);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+	});
+
+	test('a waiting request stops when its execution is cancelled', async () => {
+		const [a] = twoWorkers();
+		await a.pause('acc', 5000);
+		const cancel = new AbortController();
+		const waiting = a.acquire('acc', 1, 1000, cancel.signal);
+		setTimeout(() => cancel.abort(new Error('cancelled')), 50);
+		await expect(waiting).rejects.toThrow('cancelled');
+	});
+});
+
+describe('Locks', () => {
+	test('one holder at a time across workers', async () => {
+		const [a, b] = twoWorkers();
+		const order: string[] = [];
+		const hold = async (state: RedisState, name: string) => {
+			const release = await state.lock(['contact c1']);
+			order.push(`${name} in`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			order.push(`${name} out`);
+			await release();
+		};
+		await Promise.all([hold(a, 'a'), hold(b, 'b')]);
+		expect([order.slice(0, 2), order.slice(2)].map((pair) => pair[0].split(' ')[0] === pair[1].split(' ')[0])).toEqual([true, true]);
+	});
+
+	test('a lock a crashed worker held frees itself when its lease runs out', async () => {
+		const [a, b] = twoWorkers(300);
+		await a.lock(['contact c2']);
+		// worker a "crashes": it never releases, and its renewal stops with its connection
+		clients[clients.length - 2].disconnect();
+		const started = Date.now();
+		const release = await b.lock(['contact c2']);
+		expect(Date.now() - started).toBeLessThan(3000);
+		await release();
+	});
+
+	test('a live holder keeps its lock past the lease by renewing it', async () => {
+		const [a, b] = twoWorkers(300);
+		const release = await a.lock(['contact c3']);
+		let bGot = false;
+		const bWaits = b.lock(['contact c3']).then((releaseB) => {
+			bGot = true;
+			return releaseB;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 900));
+		expect(bGot).toBe(false);
+		await release();
+		await (await bWaits)();
+		expect(bGot).toBe(true);
+	});
+});
+
+describe('Records and mode', () => {
+	test('what one worker records the other reads', async () => {
+		const [a, b] = twoWorkers();
+		await a.put('contact x', { id: 'x', firstName: 'Ada' });
+		expect(await b.get('contact x')).toEqual({ id: 'x', firstName: 'Ada' });
+		expect(await b.get('contact y')).toBeUndefined();
+	});
+
+	test('n8n\'s QUEUE_BULL_REDIS_* settings are read as n8n reads them', () => {
+		expect(
+			queueSettingsFrom({
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: 'redis.internal',
+				QUEUE_BULL_REDIS_PORT: '6380',
+				QUEUE_BULL_REDIS_PASSWORD: 'pw',
+				QUEUE_BULL_REDIS_USERNAME: 'user',
+				QUEUE_BULL_REDIS_DB: '2',
+				QUEUE_BULL_REDIS_TLS: 'true',
+				QUEUE_BULL_PREFIX: 'n8nq',
+			}),
+		).toEqual({ mode: 'queue', host: 'redis.internal', port: '6380', password: 'pw', username: 'user', db: '2', tls: 'true', clusterNodes: undefined, prefix: 'n8nq' });
+	});
+
+	test('not in queue mode: in-process only, and the log says so', async () => {
+		const lines: string[] = [];
+		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
+		jest.isolateModules(() => {
+			const fresh = require('../../../../nodes/KoreContacts/transport/shared') as typeof import('../../../../nodes/KoreContacts/transport/shared');
+			void fresh.sharedState(logger, {}).then((state) => lines.push(`queueMode=${state.queueMode}`));
+		});
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(lines).toEqual(['Kore Contacts: pacing and write locks are kept in this n8n process (n8n is not in queue mode)', 'queueMode=false']);
+	});
+
+	test('queue mode with no reachable Redis: in-process only, with a warning that says why', async () => {
+		const lines: string[] = [];
+		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
+		const state = await sharedState(logger, { mode: 'queue', host: '127.0.0.1', port: '1' });
+		expect(state.queueMode).toBe(false);
+		expect(lines[0]).toMatch(/^Kore Contacts: n8n runs in queue mode but its Redis at 127.0.0.1:1 could not be reached/);
+	});
+});
+
+test('unused helper kept out', () => {
+	expect(typeof worker).toBe('function');
+});
