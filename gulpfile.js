@@ -21,6 +21,13 @@ const OUT_DIR = path.join(ROOT, 'dist');
 const BUNDLE = path.join(OUT_DIR, 'bundle.js');
 /** Provided by n8n at run time (peer dependency); Node built-ins are external on platform 'node'. */
 const EXTERNAL = ['n8n-workflow'];
+/**
+ * Libraries bundled into a file of their own, dist/vendor/<name>.js, that dist/bundle.js requires: those
+ * that n8n Cloud's rules flag (timers, `process`, Node built-ins), so the package test can tell their code from
+ * ours. ioredis is used only in n8n's queue mode (see nodes/KoreContacts/transport/shared.ts).
+ */
+const VENDOR = ['ioredis'];
+const VENDOR_DIR = path.join(OUT_DIR, 'vendor');
 
 /** The files n8n loads (package.json "n8n"), with the class each exports and the source it is built from. */
 function entries() {
@@ -56,7 +63,31 @@ async function bundle() {
 		tsconfig: path.join(ROOT, 'tsconfig.json'),
 		keepNames: true,
 		logLevel: 'warning',
+		plugins: [vendorPlugin()],
 	});
+	for (const name of VENDOR) {
+		await esbuild.build({
+			stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: ROOT, sourcefile: `${name}.js` },
+			outfile: path.join(VENDOR_DIR, `${name}.js`),
+			bundle: true,
+			platform: 'node',
+			format: 'cjs',
+			target: 'node20',
+			external: EXTERNAL,
+			logLevel: 'warning',
+		});
+	}
+}
+
+/** Rewrites imports of a VENDOR library in the bundle to a require of its vendor file. */
+function vendorPlugin() {
+	const filter = new RegExp(`^(${VENDOR.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+	return {
+		name: 'vendor',
+		setup(build) {
+			build.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+		},
+	};
 }
 
 async function writeEntries() {

@@ -39,16 +39,36 @@ interface ScanResult {
  */
 const ALLOWED_SOURCE_IMPORTS = ['jose', 'libphonenumber-js'];
 
-function unexpectedFindings(findings: Finding[], leg: 'source' | 'tarball'): Finding[] {
-	return findings.filter(
-		(finding) =>
-			!(
-				leg === 'source' &&
-				finding.rule === '@n8n/community-nodes/no-restricted-imports' &&
-				/^(nodes|credentials)\/.+\.ts$/.test(finding.file) &&
-				ALLOWED_SOURCE_IMPORTS.some((lib) => finding.message.startsWith(`Import of '${lib}'`) || finding.message.startsWith(`Import of '${lib}/`))
-			),
+/** n8n Cloud's own rules: they decide Cloud verification, which this package cannot have (see README). */
+const CLOUD_RULES = ['@n8n/community-nodes/no-restricted-globals', '@n8n/community-nodes/no-restricted-imports'];
+
+/**
+ * Beyond those imports, n8n Cloud's rules may flag only two places, both for n8n's queue mode: the one source
+ * file that reads n8n's queue settings from the environment (`process`), and ioredis, the Redis client n8n
+ * itself uses, bundled into its own file dist/vendor/ioredis.js (it uses timers and Node built-ins).
+ */
+const CLOUD_ONLY_PLACES = { source: ['nodes/KoreContacts/transport/shared.ts'], tarball: ['dist/vendor/ioredis.js'] };
+
+const PROCESS = "Use of restricted global 'process' is not allowed";
+
+function allowed(finding: Finding, leg: 'source' | 'tarball'): boolean {
+	if (CLOUD_RULES.includes(finding.rule) && CLOUD_ONLY_PLACES[leg].includes(finding.file)) {
+		return leg === 'tarball' || finding.message === PROCESS;
+	}
+	// ioredis logs a few warnings with console; it is not the package's code
+	if (leg === 'tarball' && finding.rule === 'no-console' && CLOUD_ONLY_PLACES.tarball.includes(finding.file)) return true;
+	// the bundle's `process` is shared.ts's (checked on the source leg: no other source file uses it)
+	if (leg === 'tarball' && finding.file === 'dist/bundle.js' && finding.message === PROCESS) return true;
+	return (
+		leg === 'source' &&
+		finding.rule === '@n8n/community-nodes/no-restricted-imports' &&
+		/^(nodes|credentials)\/.+\.ts$/.test(finding.file) &&
+		ALLOWED_SOURCE_IMPORTS.some((lib) => finding.message.startsWith(`Import of '${lib}'`) || finding.message.startsWith(`Import of '${lib}/`))
 	);
+}
+
+function unexpectedFindings(findings: Finding[], leg: 'source' | 'tarball'): Finding[] {
+	return findings.filter((finding) => !allowed(finding, leg));
 }
 
 function scan(leg: 'source' | 'tarball', dir: string, tmp: string): ScanResult {
@@ -105,6 +125,7 @@ describe('the npm pack tarball', () => {
 				'index.js',
 				'package.json',
 				'dist/bundle.js',
+				'dist/vendor/ioredis.js',
 				'dist/credentials/KoreContactsApi.credentials.js',
 				'dist/nodes/KoreContacts/KoreContacts.node.js',
 				'dist/nodes/KoreContacts/KoreContacts.node.json',
@@ -257,14 +278,18 @@ describe('the package in n8n', () => {
 });
 
 describe("n8n's scanner (@n8n/scan-community-package analyzePackage)", () => {
-	test('finds nothing in the tarball', () => {
+	test('finds nothing in the tarball but n8n Cloud\'s rules on the vendored Redis client', () => {
 		const result = scan('tarball', pkgDir, work);
 		expect(result.message).not.toBe('No files found to analyze');
 		expect(unexpectedFindings(result.findings, 'tarball')).toEqual([]);
-		expect(result.passed).toBe(true);
+		// no more uses of `process` in the bundle than the one source file that reads n8n's queue settings has
+		const processIn = (findings: Finding[], file: string) => findings.filter((f) => f.file === file && f.message === PROCESS).length;
+		expect(processIn(result.findings, 'dist/bundle.js')).toBeLessThanOrEqual(
+			processIn(scan('source', ROOT, work).findings, 'nodes/KoreContacts/transport/shared.ts'),
+		);
 	}, 60_000);
 
-	test('finds nothing in the sources but the allowed library imports', () => {
+	test('finds nothing in the sources but the allowed library imports and the one read of n8n\'s queue settings', () => {
 		const result = scan('source', ROOT, work);
 		expect(result.message).not.toBe('No files found to analyze');
 		expect(unexpectedFindings(result.findings, 'source')).toEqual([]);
@@ -279,7 +304,7 @@ describe("n8n's scanner (@n8n/scan-community-package analyzePackage)", () => {
 		writeFileSync(path.join(broken, 'dist/extra.js'), "'use strict';\nexports.pad = require('left-pad');\n");
 		const result = scan('tarball', broken, work);
 		expect(result.passed).toBe(false);
-		expect(unexpectedFindings(result.findings, 'tarball').map((f) => `${f.file} ${f.rule}`).sort()).toEqual([
+		expect([...new Set(unexpectedFindings(result.findings, 'tarball').map((f) => `${f.file} ${f.rule}`))].sort()).toEqual([
 			'dist/extra.js @n8n/community-nodes/no-restricted-imports',
 			'package.json @n8n/community-nodes/no-runtime-dependencies',
 		]);

@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, Logger } from 'n8n-workflow';
 
@@ -98,7 +98,9 @@ export function queueSettingsFrom(env: Record<string, string | undefined>): Queu
 	};
 }
 
-function connect(settings: QueueSettings): { client: Client; where: string } {
+/** Opens n8n's Redis; ioredis is loaded only here, in queue mode. */
+async function connect(settings: QueueSettings): Promise<{ client: Client; where: string }> {
+	const { Cluster, Redis } = await import('ioredis');
 	const tls = settings.tls === 'true' ? {} : undefined;
 	const common = { username: settings.username || undefined, password: settings.password || undefined, tls };
 	const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000 };
@@ -225,7 +227,10 @@ let shared: Promise<SharedState> | undefined;
  */
 export function n8nQueueSettings(): QueueSettings {
 	// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals
-	return queueSettingsFrom(process.env);
+	const { env, argv } = process;
+	// `n8n worker` and `n8n webhook` run in queue mode without EXECUTIONS_MODE in their environment
+	const command = argv[2];
+	return queueSettingsFrom(command === 'worker' || command === 'webhook' ? { ...env, EXECUTIONS_MODE: 'queue' } : env);
 }
 
 /** Closes the connection when n8n shuts down (n8n stops on SIGTERM / SIGINT). */
@@ -246,7 +251,7 @@ export async function sharedState(logger: Logger, settings: QueueSettings): Prom
 			logger.info('Kore Contacts: pacing and write locks are kept in this n8n process (n8n is not in queue mode)');
 			return LOCAL;
 		}
-		const { client, where } = connect(settings);
+		const { client, where } = await connect(settings);
 		try {
 			await client.connect();
 			await client.ping();

@@ -31,7 +31,7 @@ beforeAll(async () => {
 	redis = await startRedis();
 });
 afterAll(async () => {
-	await Promise.all(clients.map((client) => client.quit()));
+	await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
 	await redis.stop();
 });
 
