@@ -1,7 +1,7 @@
 /**
  * Scenarios for Delete's "Succeed If Already Deleted" option: a CRM delivers one "contact deleted" event twice.
- * Here the two deliveries are two items of one `n8n execute`; test/e2e/webhook.e2e.ts sends them as two
- * concurrent webhook calls to one `n8n start`. How to add one: ../README.md.
+ * Here the two deliveries are two items of one `n8n execute` (concurrent executions in one `n8n start` share
+ * the same in-process state; that is not yet covered end to end). How to add one: ../README.md.
  */
 import { DEMO_IDS, demoContacts, notFoundMessage, requestLines, statuses } from '../helpers';
 import type { Scenario } from '../helpers';
