@@ -17,7 +17,13 @@ const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
 describe('examples/', () => {
 	test('there are the promised examples', () => {
 		expect(files).toEqual(
-			expect.arrayContaining(['delete-contact.json', 'crm-deleted-delete-by-phone.json', 'nightly-reconcile.json', 'bulk-delete-list.json']),
+			expect.arrayContaining([
+				'delete-contact.json',
+				'crm-deleted-delete-by-phone.json',
+				'crm-upsert-contact.json',
+				'nightly-reconcile.json',
+				'bulk-delete-list.json',
+			]),
 		);
 	});
 

@@ -7,7 +7,7 @@ const [JOHN, JANE] = DEMO_IDS;
 export const scenarios: Scenario[] = [
 	{
 		id: 'del-phone',
-		title: 'delete by phone: two formats match, an unknown number goes to the error output; the stream is read once',
+		title: 'delete by phone: two formats match, an unknown number goes to the error output after a second scan',
 		items: [{ phone: '+91 98765-43210' }, { phone: '999 999 9999', cc: '+1' }, { phone: '0091 9123456780' }],
 		node: {
 			parameters: { operation: 'delete', contactBy: 'phone', phoneNumber: '={{ $json.phone }}', countryCode: '={{ $json.cc }}', options: { concurrency: 1 } },
@@ -15,7 +15,8 @@ export const scenarios: Scenario[] = [
 		},
 		expect: (run) => {
 			expect(run.code).toBe(0);
-			expect(requestLines(run)).toEqual([`GET ${run.base}`, `DELETE ${run.base}/${JOHN}`, `DELETE ${run.base}/${JANE}`]);
+			// one scan for all three; the unknown number is looked for once more on a later scan before it fails
+			expect(requestLines(run)).toEqual([`GET ${run.base}`, `DELETE ${run.base}/${JOHN}`, `GET ${run.base}`, `DELETE ${run.base}/${JANE}`]);
 			expect(run.output()!.map((c) => [c.id, c.status])).toEqual([
 				[JOHN, 'INACTIVE'],
 				[JANE, 'INACTIVE'],

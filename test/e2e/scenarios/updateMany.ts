@@ -20,8 +20,9 @@ export const scenarios: Scenario[] = [
 		},
 		expect: (run) => {
 			expect(run.code).toBe(0);
-			expect(run.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${run.base}`, `PUT ${run.base}/bulk-update`]);
-			expect((run.requests[1].body as Array<{ id: string; firstName: string; lastName: string }>).map((row) => [row.id, row.firstName, row.lastName])).toEqual([
+			// the unknown id is looked for once more on a scan that started after the miss (the lookup layer) before it fails
+			expect(run.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${run.base}`, `GET ${run.base}`, `PUT ${run.base}/bulk-update`]);
+			expect((run.requests[2].body as Array<{ id: string; firstName: string; lastName: string }>).map((row) => [row.id, row.firstName, row.lastName])).toEqual([
 				[JOHN, 'John', 'Bulk-One'],
 				[JANE, 'Jane', 'Bulk-Two'],
 			]);

@@ -42,6 +42,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create or Update',
 				value: 'upsert',
+				// n8n's lint rule node-param-description-wrong-for-upsert requires exactly this wording
 				description: 'Create a new record, or update the current one if it already exists (upsert)',
 				action: 'Create or update a contact',
 			},
@@ -60,7 +61,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get one contact by its ID or phone number',
+				description: 'Get one contact by its Kore ID, or by its phone number (the one active contact with that number). Fails when no contact matches, or when several have the number.',
 				action: 'Get a contact',
 			},
 			{
