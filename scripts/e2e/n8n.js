@@ -971,7 +971,8 @@ async function publishWorkflow(env, id) {
 /**
  * Spawns one long-running n8n command (`start` or `worker`) and resolves when `GET <readyUrl>` answers 200.
  * @param {NodeJS.ProcessEnv} env @param {string[]} args
- * @param {{ name: string, readyUrl: string, log?: LogFn, timeoutMs?: number }} opts
+ * @param {{ name: string, readyUrl: string, readyLines?: { pattern: RegExp, count: number }, log?: LogFn, timeoutMs?: number }} opts
+ *   readyLines: also wait until `count` output lines match `pattern`
  */
 async function startN8nProcess(env, args, opts) {
 	const { nodeBin, n8nBin } = binsFor(env);
@@ -1013,8 +1014,10 @@ async function startN8nProcess(env, args, opts) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (hasExited) throw new Error(`${opts.name} exited before it was ready:\n${output.split('\n').slice(-40).join('\n')}`);
+		const lines = opts.readyLines;
+		const linesSeen = !lines || output.split('\n').filter((line) => lines.pattern.test(line)).length >= lines.count;
 		try {
-			if ((await httpGet(opts.readyUrl)).status === 200) break;
+			if (linesSeen && (await httpGet(opts.readyUrl)).status === 200) break;
 		} catch {
 			/* not listening yet */
 		}
@@ -1046,7 +1049,10 @@ async function startN8nProcess(env, args, opts) {
  * Import credentials and workflows, and publish:workflow, with the same env BEFORE calling this (the DB is
  * then migrated already, so main and workers boot in parallel).
  *
- * Readiness: main when GET /healthz/readiness answers 200 (DB migrated, nodes loaded, webhooks registered);
+ * Readiness: main when GET /healthz/readiness answers 200 (DB migrated, nodes loaded) AND it logged
+ * "Activated workflow" for each of `activeWorkflows` published workflows: n8n 2.41.1 answers readiness BEFORE
+ * it registers the webhooks of active workflows, and a POST in between gets 404 "This webhook is not
+ * registered" (seen: 176 of 300 events lost that way);
  * each worker when its worker server (QUEUE_HEALTH_CHECK_ACTIVE on its own port) answers /healthz/readiness
  * 200, which n8n 2.41.1 sends only after the DB and Redis are connected and the worker takes jobs.
  *
@@ -1054,7 +1060,7 @@ async function startN8nProcess(env, args, opts) {
  * "Worker started execution <id> (job <n>)" (N8N_LOG_LEVEL=info, set by baseEnv).
  *
  * @param {NodeJS.ProcessEnv} env
- * @param {{ workers?: number, concurrency?: number, port?: number, log?: LogFn, timeoutMs?: number }} [options]
+ * @param {{ workers?: number, concurrency?: number, activeWorkflows?: number, port?: number, log?: LogFn, timeoutMs?: number }} [options]
  */
 async function startCluster(env, options = {}) {
 	const workers = options.workers ?? 0;
@@ -1076,7 +1082,15 @@ async function startCluster(env, options = {}) {
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 	};
 	/** @type {Array<Promise<Awaited<ReturnType<typeof startN8nProcess>>>>} */
-	const starting = [startN8nProcess(mainEnv, ['start'], { name: 'main', readyUrl: `${url}/healthz/readiness`, log, timeoutMs: options.timeoutMs })];
+	const starting = [
+		startN8nProcess(mainEnv, ['start'], {
+			name: 'main',
+			readyUrl: `${url}/healthz/readiness`,
+			readyLines: options.activeWorkflows ? { pattern: /Activated workflow /, count: options.activeWorkflows } : undefined,
+			log,
+			timeoutMs: options.timeoutMs,
+		}),
+	];
 	/** @type {Map<string, string>} execution id -> worker name */
 	const ranBy = new Map();
 	for (let i = 1; i <= workers; i++) {
