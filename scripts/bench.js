@@ -310,6 +310,9 @@ async function queueMode() {
 			`Kore at ${LIMIT} per ${WINDOW_MS / 1000} s with 20 ms latency, n8n 2.41.1 on PostgreSQL; worker concurrency ${concurrency ?? "n8n's default (10)"}.`,
 	);
 	console.log(`  reproduce: npm run bench -- queue   (floor: ${events} deletes at the limit = ${seconds((Math.ceil(events / LIMIT) - 1) * WINDOW_MS)} after the first burst)`);
+	// Ctrl-C / SIGTERM: exit through process.exit, so the 'exit' handlers of services.js and n8n.js kill the
+	// n8n, redis-server and postgres children instead of leaving them running
+	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 	const lab = await queueLab.createLab({ contacts, latencyMs: 20, log: (line) => process.env.BENCH_VERBOSE && console.error(line) });
 	const queueRows = [];
 	try {
