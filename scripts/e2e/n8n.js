@@ -969,10 +969,24 @@ async function publishWorkflow(env, id) {
 }
 
 /**
+ * Every URL (a POST-only webhook) answers a GET with n8n's "Did you mean to make a POST request?" 404, which
+ * n8n 2.41.1 gives only for a registered path (an unregistered one gets "The requested webhook … is not
+ * registered"). A GET runs no workflow. (OPTIONS is no probe: the CORS layer answers it for any path.)
+ * @param {string[]} urls @returns {Promise<boolean>}
+ */
+async function webhooksRegistered(urls) {
+	for (const url of urls) {
+		const res = await httpGet(url).catch(() => ({ status: 0, body: '' }));
+		if (!/Did you mean to make a POST request/.test(res.body)) return false;
+	}
+	return true;
+}
+
+/**
  * Spawns one long-running n8n command (`start` or `worker`) and resolves when `GET <readyUrl>` answers 200.
  * @param {NodeJS.ProcessEnv} env @param {string[]} args
- * @param {{ name: string, readyUrl: string, readyLines?: { pattern: RegExp, count: number }, log?: LogFn, timeoutMs?: number }} opts
- *   readyLines: also wait until `count` output lines match `pattern`
+ * @param {{ name: string, readyUrl: string, webhookUrls?: string[], log?: LogFn, timeoutMs?: number }} opts
+ *   webhookUrls: also wait until each POST-only webhook is registered (see webhooksRegistered)
  */
 async function startN8nProcess(env, args, opts) {
 	const { nodeBin, n8nBin } = binsFor(env);
@@ -1014,10 +1028,12 @@ async function startN8nProcess(env, args, opts) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (hasExited) throw new Error(`${opts.name} exited before it was ready:\n${output.split('\n').slice(-40).join('\n')}`);
-		const lines = opts.readyLines;
-		const linesSeen = !lines || output.split('\n').filter((line) => lines.pattern.test(line)).length >= lines.count;
 		try {
-			if (linesSeen && (await httpGet(opts.readyUrl)).status === 200) break;
+			if ((await httpGet(opts.readyUrl)).status === 200 && (await webhooksRegistered(opts.webhookUrls ?? []))) {
+				// seen: POSTs in the first moments after registration still got 404 while n8n finished activating
+				if (opts.webhookUrls?.length) await new Promise((r) => setTimeout(r, 2000));
+				break;
+			}
 		} catch {
 			/* not listening yet */
 		}
@@ -1049,8 +1065,8 @@ async function startN8nProcess(env, args, opts) {
  * Import credentials and workflows, and publish:workflow, with the same env BEFORE calling this (the DB is
  * then migrated already, so main and workers boot in parallel).
  *
- * Readiness: main when GET /healthz/readiness answers 200 (DB migrated, nodes loaded) AND it logged
- * "Activated workflow" for each of `activeWorkflows` published workflows: n8n 2.41.1 answers readiness BEFORE
+ * Readiness: main when GET /healthz/readiness answers 200 (DB migrated, nodes loaded) AND each of
+ * `webhookPaths` is registered (webhooksRegistered), then 2 s more: n8n 2.41.1 answers readiness BEFORE
  * it registers the webhooks of active workflows, and a POST in between gets 404 "This webhook is not
  * registered" (seen: 176 of 300 events lost that way);
  * each worker when its worker server (QUEUE_HEALTH_CHECK_ACTIVE on its own port) answers /healthz/readiness
@@ -1060,7 +1076,7 @@ async function startN8nProcess(env, args, opts) {
  * "Worker started execution <id> (job <n>)" (N8N_LOG_LEVEL=info, set by baseEnv).
  *
  * @param {NodeJS.ProcessEnv} env
- * @param {{ workers?: number, concurrency?: number, activeWorkflows?: number, port?: number, log?: LogFn, timeoutMs?: number }} [options]
+ * @param {{ workers?: number, concurrency?: number, webhookPaths?: string[], port?: number, log?: LogFn, timeoutMs?: number }} [options]
  */
 async function startCluster(env, options = {}) {
 	const workers = options.workers ?? 0;
@@ -1086,7 +1102,7 @@ async function startCluster(env, options = {}) {
 		startN8nProcess(mainEnv, ['start'], {
 			name: 'main',
 			readyUrl: `${url}/healthz/readiness`,
-			readyLines: options.activeWorkflows ? { pattern: /Activated workflow /, count: options.activeWorkflows } : undefined,
+			webhookUrls: (options.webhookPaths ?? []).map((p) => `${url}/webhook/${p}`),
 			log,
 			timeoutMs: options.timeoutMs,
 		}),

@@ -201,7 +201,7 @@ async function createLab(options = {}) {
 			 */
 			startCluster: async (opts) => {
 				const env2 = opts.workers > 0 ? { ...env, ...n8n.queueEnv(services.redis, `bull${++clusters}`) } : env;
-				return await n8n.startCluster(env2, { workers: opts.workers, concurrency: opts.concurrency, activeWorkflows: workflows.length, log: process.env.E2E_VERBOSE ? log : undefined });
+				return await n8n.startCluster(env2, { workers: opts.workers, concurrency: opts.concurrency, webhookPaths: Object.values(PATHS), log: process.env.E2E_VERBOSE ? log : undefined });
 			},
 			close,
 		};
