@@ -6,11 +6,16 @@
  * Prints, per scenario: wall time, requests Kore received, 429s, retries, items lost, CPU time per item,
  * next to the physical limit. It measures; it asserts nothing.
  *
- *   npm run bench                 # all scenarios
+ *   npm run bench                 # all scenarios, then the queue-mode figures
  *   BENCH_QUICK=1 npm run bench   # smaller N, for a quick look
  *   npm run bench -- lookups      # only the lookup bursts (N executions at once on a stream of S contacts)
  *   npm run bench -- lookups 3000/40 20000/500   # the same, with chosen S/N pairs
  *   BENCH_LOG=1 npm run bench -- lookups         # … printing the node's log lines (scans, pacing) as they come
+ *   npm run bench -- queue        # only the queue-mode figures: the same burst of webhook events through a REAL
+ *                                 # n8n (scripts/e2e/queue-lab.js) as one process and as main + 1, 2, 3 workers
+ *                                 # (needs redis-server and PostgreSQL: .ci/install-services; n8n in
+ *                                 # N8N_E2E_CACHE, as for npm run test:e2e). BENCH_QUEUE_EVENTS, BENCH_QUEUE_CONTACTS,
+ *                                 # BENCH_QUEUE_WORKERS=1,2,3, BENCH_WORKER_CONCURRENCY change the set-up.
  */
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -443,7 +448,71 @@ async function main() {
 	console.table(rows);
 }
 
-main().then(
+/**
+ * Queue mode: N concurrent "contact deleted" webhook events (Delete by phone) into a real n8n 2.41.1, on a
+ * stream of S contacts, Kore at 60 per 6 s with 20 ms latency; one process (regular mode) against main + K
+ * workers (queue mode: Redis + PostgreSQL), all on one n8n database.
+ */
+async function queueMode() {
+	const queueLab = require('./e2e/queue-lab');
+	const events = Number(process.env.BENCH_QUEUE_EVENTS) || (QUICK ? 120 : 300);
+	const contacts = Number(process.env.BENCH_QUEUE_CONTACTS) || Math.max(400, events + 100);
+	const workerCounts = (process.env.BENCH_QUEUE_WORKERS ?? '1,2,3').split(',').map(Number).filter((n) => n > 0);
+	const concurrency = Number(process.env.BENCH_WORKER_CONCURRENCY) || undefined;
+	console.log(
+		`\nQueue mode — ${events} concurrent "contact deleted" webhook events (Delete by phone) on a stream of ${contacts} contacts, ` +
+			`Kore at ${LIMIT} per ${WINDOW_MS / 1000} s with 20 ms latency, n8n 2.41.1 on PostgreSQL; worker concurrency ${concurrency ?? "n8n's default (10)"}.`,
+	);
+	console.log(`  reproduce: npm run bench -- queue   (floor: ${events} deletes at the limit = ${seconds((Math.ceil(events / LIMIT) - 1) * WINDOW_MS)} after the first burst)`);
+	// Ctrl-C / SIGTERM: exit through process.exit, so the 'exit' handlers of services.js and n8n.js kill the
+	// n8n, redis-server and postgres children instead of leaving them running
+	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+	const lab = await queueLab.createLab({ contacts, latencyMs: 20, log: (line) => process.env.BENCH_VERBOSE && console.error(line) });
+	const queueRows = [];
+	try {
+		for (const workers of [0, ...workerCounts]) {
+			const cluster = await lab.startCluster({ workers, concurrency });
+			let b;
+			try {
+				b = await queueLab.deleteBurst(lab, cluster, { events });
+			} finally {
+				await cluster.stop();
+			}
+			const row = {
+				n8n: workers ? `main + ${workers} worker${workers > 1 ? 's' : ''}` : 'one process',
+				wall: seconds(b.wallMs),
+				requests: b.requests,
+				'list pages': b.lists,
+				'429s': b.rateLimited,
+				lost: b.lost,
+				'failed events': b.failedEvents.length,
+				'ran on': Object.entries(b.byWorker).map(([w, n]) => `${w} ${n}`).join(', '),
+			};
+			queueRows.push(row);
+			console.log(`  ${row.n8n.padEnd(18)} wall ${row.wall}, ${b.requests} requests (${b.lists} list pages, ${b.deletes} deletes), ${b.rateLimited} × 429, lost ${b.lost}, ${b.failedEvents.length} failed events; ran on ${row['ran on']}`);
+			if (b.failedEvents.length) console.log(`    first failures: ${b.failedEvents.slice(0, 3).join(' | ')}`);
+		}
+	} finally {
+		await lab.close();
+	}
+	console.table(queueRows);
+}
+
+async function all() {
+	await main();
+	if (ARGS.length) return; // `lookups [S/N …]`: those alone
+	const { findRedis, findPostgresBinDir } = require('./e2e/services');
+	try {
+		findRedis();
+		findPostgresBinDir();
+	} catch (error) {
+		console.log(`\nQueue mode: skipped — ${error.message}`);
+		return;
+	}
+	await queueMode();
+}
+
+(process.argv[2] === 'queue' ? queueMode() : all()).then(
 	() => process.exit(0),
 	(error) => {
 		console.error(error);

@@ -966,6 +966,243 @@ async function startEditor(env, options = {}) {
 	};
 }
 
+// ------------------------------------------------------------------------------- queue mode (scaling)
+
+/**
+ * n8n's database settings for a PostgreSQL server from scripts/e2e/services.js (queue mode needs one DB that
+ * main and every worker share; n8n recommends PostgreSQL for it, and SQLite loses executions to SQLITE_BUSY
+ * with several processes). Names read by n8n 2.41.1 (@n8n/config DatabaseConfig). n8n's default pool is 2
+ * connections per process; 10 keeps 300 concurrent webhook executions from queueing on the pool.
+ * Set these in the env of EVERY n8n command, import:* and publish:workflow included, so they target this DB.
+ * @param {{ host: string, port: number, user: string, password?: string }} postgres
+ * @param {string} database
+ * @returns {NodeJS.ProcessEnv}
+ */
+function postgresEnv(postgres, database) {
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: postgres.host,
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_USER: postgres.user,
+		DB_POSTGRESDB_PASSWORD: postgres.password ?? '',
+		DB_POSTGRESDB_POOL_SIZE: '10',
+	};
+}
+
+/**
+ * Queue mode (n8n 2.41.1 @n8n/config ScalingModeConfig / ExecutionsConfig): main enqueues executions in
+ * Bull on this Redis, `n8n worker` processes run them. `prefix` namespaces the Bull keys (QUEUE_BULL_PREFIX),
+ * so two clusters can share one redis-server.
+ * @param {{ host: string, port: number }} redis @param {string} [prefix]
+ * @returns {NodeJS.ProcessEnv}
+ */
+function queueEnv(redis, prefix = 'bull') {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: redis.host,
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		QUEUE_BULL_PREFIX: prefix,
+	};
+}
+
+/**
+ * `n8n publish:workflow --id=<id>`: activates an imported workflow (its webhooks are registered when
+ * `n8n start` boots; a running n8n does not notice). Throws when n8n exits non-zero.
+ * @param {NodeJS.ProcessEnv} env @param {string} id
+ */
+async function publishWorkflow(env, id) {
+	const r = await runN8n(env, ['publish:workflow', `--id=${id}`]);
+	if (r.code !== 0) throw failure(r, `n8n publish:workflow --id=${id}`);
+	return r;
+}
+
+/**
+ * Every URL (a POST-only webhook) answers a GET with n8n's "Did you mean to make a POST request?" 404, which
+ * n8n 2.41.1 gives only for a registered path (an unregistered one gets "The requested webhook … is not
+ * registered"). A GET runs no workflow. (OPTIONS is no probe: the CORS layer answers it for any path.)
+ * @param {string[]} urls @returns {Promise<boolean>}
+ */
+async function webhooksRegistered(urls) {
+	for (const url of urls) {
+		const res = await httpGet(url).catch(() => ({ status: 0, body: '' }));
+		if (!/Did you mean to make a POST request/.test(res.body)) return false;
+	}
+	return true;
+}
+
+/**
+ * Spawns one long-running n8n command (`start` or `worker`) and resolves when `GET <readyUrl>` answers 200.
+ * @param {NodeJS.ProcessEnv} env @param {string[]} args
+ * @param {{ name: string, readyUrl: string, webhookUrls?: string[], log?: LogFn, timeoutMs?: number }} opts
+ *   webhookUrls: also wait until each POST-only webhook is registered (see webhooksRegistered)
+ */
+async function startN8nProcess(env, args, opts) {
+	const { nodeBin, n8nBin } = binsFor(env);
+	const log = opts.log ?? (() => {});
+	const child = spawn(nodeBin, [n8nBin, ...args], { cwd: env.N8N_USER_FOLDER, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const onExit = () => child.kill('SIGKILL');
+	process.on('exit', onExit);
+	let output = '';
+	let partial = '';
+	/** @type {Array<(line: string) => void>} */
+	const lineListeners = [];
+	const onData = (/** @type {string} */ d) => {
+		output += d;
+		const lines = (partial + d).split('\n');
+		partial = lines.pop() ?? '';
+		for (const line of lines) {
+			if (!line.trim()) continue;
+			log(`[${opts.name}] ${line}`);
+			for (const fn of lineListeners) fn(line);
+		}
+	};
+	child.stdout.setEncoding('utf8').on('data', onData);
+	child.stderr.setEncoding('utf8').on('data', onData);
+	let hasExited = false;
+	/** @type {Promise<void>} */
+	const exited = new Promise((resolve) => child.on('close', () => resolve()));
+	exited.then(() => {
+		hasExited = true;
+		process.off('exit', onExit);
+	});
+	const stop = async () => {
+		if (hasExited) return;
+		child.kill('SIGTERM'); // graceful: a worker finishes its running jobs first (N8N_GRACEFUL_SHUTDOWN_TIMEOUT)
+		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	};
+	const timeoutMs = opts.timeoutMs ?? 120_000;
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (hasExited) throw new Error(`${opts.name} exited before it was ready:\n${output.split('\n').slice(-40).join('\n')}`);
+		try {
+			if ((await httpGet(opts.readyUrl)).status === 200 && (await webhooksRegistered(opts.webhookUrls ?? []))) {
+				// seen: POSTs in the first moments after registration still got 404 while n8n finished activating
+				if (opts.webhookUrls?.length) await new Promise((r) => setTimeout(r, 2000));
+				break;
+			}
+		} catch {
+			/* not listening yet */
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`${opts.name} was not ready after ${timeoutMs} ms:\n${output.split('\n').slice(-40).join('\n')}`);
+		}
+		await new Promise((r) => setTimeout(r, 300));
+	}
+	return {
+		name: opts.name,
+		pid: child.pid,
+		output: () => output,
+		/** @param {(line: string) => void} fn */
+		onLine: (fn) => void lineListeners.push(fn),
+		get exited() {
+			return hasExited;
+		},
+		stop,
+	};
+}
+
+/**
+ * Starts n8n the way a scaled installation runs it: `n8n start` (main: editor, REST API, webhooks) and
+ * `workers` × `n8n worker --concurrency=<concurrency>`, all on one user folder (the package installed once in
+ * <userFolder>/.n8n/nodes, loaded by every process at its start) and one N8N_ENCRYPTION_KEY (baseEnv).
+ * `env` must already hold the database (postgresEnv) and, for workers, queueEnv(); with `workers: 0` and
+ * no queueEnv it is one process in regular mode (the comparison run).
+ * Import credentials and workflows, and publish:workflow, with the same env BEFORE calling this (the DB is
+ * then migrated already, so main and workers boot in parallel).
+ *
+ * Readiness: main when GET /healthz/readiness answers 200 (DB migrated, nodes loaded) AND each of
+ * `webhookPaths` is registered (webhooksRegistered), then 2 s more: n8n 2.41.1 answers readiness BEFORE
+ * it registers the webhooks of active workflows, and a POST in between gets 404 "This webhook is not
+ * registered" (seen: 176 of 300 events lost that way);
+ * each worker when its worker server (QUEUE_HEALTH_CHECK_ACTIVE on its own port) answers /healthz/readiness
+ * 200, which n8n 2.41.1 sends only after the DB and Redis are connected and the worker takes jobs.
+ *
+ * `executionsByWorker()` maps each execution id to the worker that ran it, from the workers' log lines
+ * "Worker started execution <id> (job <n>)" (N8N_LOG_LEVEL=info, set by baseEnv).
+ *
+ * @param {NodeJS.ProcessEnv} env
+ * @param {{ workers?: number, concurrency?: number, webhookPaths?: string[], port?: number, log?: LogFn, timeoutMs?: number }} [options]
+ */
+async function startCluster(env, options = {}) {
+	const workers = options.workers ?? 0;
+	if (workers > 0 && env.EXECUTIONS_MODE !== 'queue') throw new Error('startCluster: workers need queueEnv() in env (EXECUTIONS_MODE=queue)');
+	if (env.EXECUTIONS_MODE === 'queue' && workers < 1) throw new Error('startCluster: queue mode without a worker runs nothing');
+	const log = options.log ?? (() => {});
+	const port = options.port ?? (await freePort());
+	const url = `http://127.0.0.1:${port}`;
+	const t0 = Date.now();
+
+	const mainEnv = {
+		...env,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `${url}/`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+	};
+	/** @type {Array<Promise<Awaited<ReturnType<typeof startN8nProcess>>>>} */
+	const starting = [
+		startN8nProcess(mainEnv, ['start'], {
+			name: 'main',
+			readyUrl: `${url}/healthz/readiness`,
+			webhookUrls: (options.webhookPaths ?? []).map((p) => `${url}/webhook/${p}`),
+			log,
+			timeoutMs: options.timeoutMs,
+		}),
+	];
+	/** @type {Map<string, string>} execution id -> worker name */
+	const ranBy = new Map();
+	for (let i = 1; i <= workers; i++) {
+		const healthPort = await freePort();
+		const workerEnv = {
+			...env,
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		};
+		const name = `worker${i}`;
+		const args = ['worker', ...(options.concurrency ? [`--concurrency=${options.concurrency}`] : [])];
+		starting.push(
+			startN8nProcess(workerEnv, args, { name, readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`, log, timeoutMs: options.timeoutMs }).then((w) => {
+				w.onLine((line) => {
+					const m = /Worker started execution (\S+) \(job/.exec(line);
+					if (m) ranBy.set(m[1], name);
+				});
+				return w;
+			}),
+		);
+	}
+	const settled = await Promise.allSettled(starting);
+	const procs = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+	const stop = async () => {
+		// workers first (they finish running jobs), then main
+		await Promise.all(procs.slice(1).map((p) => p.stop()));
+		await procs[0]?.stop();
+	};
+	const failed = settled.find((s) => s.status === 'rejected');
+	if (failed) {
+		await Promise.all(procs.map((p) => p.stop()));
+		throw /** @type {PromiseRejectedResult} */ (failed).reason;
+	}
+	log(`[n8n] ${workers ? `queue mode: main + ${workers} worker(s)` : 'regular mode: one process'} ready in ${seconds(Date.now() - t0)} at ${url}`);
+	return {
+		url,
+		port,
+		main: procs[0],
+		workers: procs.slice(1),
+		/** @returns {Map<string, string>} execution id -> worker name, for every execution a worker started */
+		executionsByWorker: () => new Map(ranBy),
+		stop,
+	};
+}
+
 module.exports = {
 	N8N_VERSION,
 	ENCRYPTION_KEY,
@@ -983,4 +1220,8 @@ module.exports = {
 	extractRunJson,
 	nodeOutput,
 	startEditor,
+	postgresEnv,
+	queueEnv,
+	publishWorkflow,
+	startCluster,
 };
