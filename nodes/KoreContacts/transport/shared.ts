@@ -194,11 +194,15 @@ export class RedisState implements SharedState {
 			return await Promise.reject(failure);
 		}
 		// A live holder keeps its leases; a crashed one stops renewing and its locks expire.
+		// Renewal ends with the release, or when a lease could not be renewed (lost, or Redis gone).
 		void (async () => {
 			while (!stopped.signal.aborted) {
 				await sleep(this.leaseMs / 3, stopped.signal).catch(() => undefined);
 				if (stopped.signal.aborted) break;
-				for (const key of held) await this.client.eval(RENEW, 1, key, token, this.leaseMs).catch(() => undefined);
+				for (const key of held) {
+					const renewed = await this.client.eval(RENEW, 1, key, token, this.leaseMs).catch(() => 0);
+					if (Number(renewed) !== 1) stopped.abort();
+				}
 			}
 		})();
 		return release;

@@ -16,11 +16,16 @@ import type { TestRedis } from '../../helpers/redis';
 let redis: TestRedis;
 const saved = { ...process.env };
 
+/** How to close each "worker"'s Redis connection, as n8n's shutdown does. */
+const shutdowns: Array<() => Promise<void>> = [];
+
 /** A fresh copy of the node's modules: one "worker process". */
 function worker(): INodeType {
 	let node!: INodeType;
 	jest.isolateModules(() => {
 		const { KoreContacts } = require('../../../nodes/KoreContacts/KoreContacts.node') as typeof import('../../../nodes/KoreContacts/KoreContacts.node');
+		const shared = require('../../../nodes/KoreContacts/transport/shared') as typeof import('../../../nodes/KoreContacts/transport/shared');
+		shutdowns.push(shared.closeSharedState);
 		node = new KoreContacts();
 	});
 	return node;
@@ -59,6 +64,7 @@ afterEach(() => {
 	process.env = { ...saved };
 });
 afterAll(async () => {
+	await Promise.all(shutdowns.map((close) => close()));
 	await redis.stop();
 });
 
