@@ -33,7 +33,7 @@ const fs = require('node:fs');
 const fsp = require('node:fs/promises');
 const path = require('node:path');
 const os = require('node:os');
-const net = require('node:net');
+const { freePort } = require('./services');
 const http = require('node:http');
 const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
@@ -192,20 +192,6 @@ function writeJsonAtomic(file, data) {
 	const tmp = `${file}.${process.pid}.tmp`;
 	fs.writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
 	fs.renameSync(tmp, file);
-}
-
-/** @returns {Promise<number>} a free TCP port on 127.0.0.1 */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** @param {number} pid @returns {boolean} */
