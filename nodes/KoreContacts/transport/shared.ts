@@ -100,7 +100,10 @@ export function queueSettingsFrom(env: Record<string, string | undefined>): Queu
 
 /** Opens n8n's Redis; ioredis is loaded only here, in queue mode. */
 async function connect(settings: QueueSettings): Promise<{ client: Client; where: string }> {
-	const { Cluster, Redis } = await import('ioredis');
+	type IoRedis = { Redis: typeof Redis; Cluster: typeof Cluster };
+	const loaded = (await import('ioredis')) as unknown as IoRedis & { default?: IoRedis };
+	// Node's ESM loader hands a CommonJS module over as `default` (the built package, dist/vendor/ioredis.js)
+	const { Cluster: ClusterClient, Redis: RedisClient } = loaded.default?.Redis ? loaded.default : loaded;
 	const tls = settings.tls === 'true' ? {} : undefined;
 	const common = { username: settings.username || undefined, password: settings.password || undefined, tls };
 	const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000 };
@@ -114,14 +117,14 @@ async function connect(settings: QueueSettings): Promise<{ client: Client; where
 		});
 	if (nodes.length > 0) {
 		return {
-			client: new Cluster(nodes, { lazyConnect: true, redisOptions: { ...common, ...options } }),
+			client: new ClusterClient(nodes, { lazyConnect: true, redisOptions: { ...common, ...options } }),
 			where: `cluster ${nodes.map(({ host, port }) => `${host}:${port}`).join(',')}`,
 		};
 	}
 	const host = settings.host || 'localhost';
 	const port = Number(settings.port) || 6379;
 	return {
-		client: new Redis({ host, port, db: Number(settings.db) || 0, ...common, ...options }),
+		client: new RedisClient({ host, port, db: Number(settings.db) || 0, ...common, ...options }),
 		where: `${host}:${port}`,
 	};
 }
