@@ -37,6 +37,11 @@ export const LEASE_MS = 30_000;
 /** What is kept of a contact's last write (long enough for a burst of events; Kore stays the truth). */
 const RECORD_TTL_MS = 15 * 60_000;
 const LOCK_POLL_MS = [20, 200];
+/**
+ * Added to the account's window (which already has the pacer's 2 %): between Redis granting a slot and Kore
+ * counting the request, a worker signs a token and sends it, which on a busy host takes longer than in one.
+ */
+const SEND_MARGIN_MS = 300;
 
 /**
  * One rolling window per account: at most `limit` grants in `window` ms across all processes, timed by
@@ -157,9 +162,10 @@ export class RedisState implements SharedState {
 			for (;;) {
 				if (signal.aborted) throw signal.reason;
 				const member = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-				const wait = Number(await this.client.eval(BUDGET, 2, this.key('budget', account), this.key('pause', account), limit, windowMs, member));
+				const window = windowMs + SEND_MARGIN_MS;
+				const wait = Number(await this.client.eval(BUDGET, 2, this.key('budget', account), this.key('pause', account), limit, window, member));
 				if (wait <= 0) return;
-				await sleep(Math.min(wait, windowMs), signal);
+				await sleep(Math.min(wait, window), signal);
 			}
 		} finally {
 			done();
