@@ -37,8 +37,6 @@ interface Scan {
 	/** The clock when its first page request was sent; undefined until then (it may still be joined). */
 	startSeq?: number;
 	done: Promise<void>;
-	/** How many lookups wait on it now. */
-	waiting: number;
 	/** How many lookups it served in all (for the log). */
 	served: number;
 }
@@ -199,24 +197,19 @@ export class Lookups {
 			const running = state.running;
 			const scan =
 				running && (running.startSeq === undefined || running.startSeq > askedSeq) ? running : (state.queued ??= this.queueScan(state, itemIndex));
-			scan.served++;
-			if (scan.waiting++ === 0) {
+			if (scan.served++ === 0) {
 				this.ctx.logger.info(
 					`Kore Contacts: lookups in stream ${state.streamId} wait for ${scan === state.running || !state.running ? 'a scan of the stream' : 'the next scan of the stream (one is in progress, but began before they were asked)'}; the scan's log line says how many shared it`,
 				);
 			}
-			try {
-				await this.client.abortable(scan.done, itemIndex);
-			} finally {
-				scan.waiting--;
-			}
+			await this.client.abortable(scan.done, itemIndex);
 		}
 	}
 
 	/** A scan that starts when the running one (if any) is done. */
 	private queueScan(state: StreamState, itemIndex: number): Scan {
 		const previous = state.running?.done.catch(() => undefined) ?? Promise.resolve();
-		const scan: Scan = { waiting: 0, served: 0, done: Promise.resolve() };
+		const scan: Scan = { served: 0, done: Promise.resolve() };
 		scan.done = previous.then(async () => {
 			state.queued = undefined;
 			state.running = scan;
