@@ -9,6 +9,7 @@ import { KoreCredentialError, authenticateRequest, readCredentials } from './aut
 import { errorCode, isRateLimitResponse, koreErrorText, networkText } from './errors';
 import { contactsPath } from './index';
 import { pacerFor } from './pacing';
+import type { PacingSlot } from './pacing';
 
 /** How long the Test waits for Kore to answer, and for a free slot of the account's rate limit. */
 const TEST_TIMEOUT_MS = 20_000;
@@ -142,8 +143,9 @@ export async function testKoreCredential(
 		return outcome('credential', `The Stream ID "${String(data.testStreamId).trim()}" cannot be used: ${(error as Error).message}`);
 	}
 	const { host, streamId } = credentials;
+	let slot: PacingSlot;
 	try {
-		await pacerFor(host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs).acquire(
+		slot = await pacerFor(host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs).acquire(
 			AbortSignal.timeout(SLOT_WAIT_MS),
 		);
 	} catch {
@@ -179,6 +181,8 @@ export async function testKoreCredential(
 			'host',
 			`Could not reach Kore at ${host}: ${networkText(code)}${code ? ` [${code}]` : ''}. Check the Environment (or the Custom URL) and that this n8n can reach it.`,
 		);
+	} finally {
+		slot.done();
 	}
 	return classifyTestResponse(response.statusCode, response.body, host, streamId);
 }

@@ -15,7 +15,7 @@ import {
 import { pacerFor } from './pacing';
 import { n8nQueueSettings, sharedState } from './shared';
 import type { SharedState } from './shared';
-import type { Pacer, PacingWait } from './pacing';
+import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
@@ -225,11 +225,17 @@ export class KoreClient {
 		const shared = await this.shared();
 		const account = `${credentials.host}\n${credentials.accountId}`;
 		for (;;) {
+			// A slot is held from its grant until a window after the answer: Kore counts the request somewhere between.
+			const slot = await pacer.acquire(signal, user).catch(() => {
+				throw this.notSent(req.itemIndex);
+			});
+			this.logWait(pacer, credentials, slot);
+			let sharedDone: () => Promise<void>;
 			try {
-				this.logWait(pacer, credentials, await pacer.acquire(signal, user));
 				// In n8n's queue mode the account's budget is shared by every worker as well.
-				await shared.acquire(account, pacer.limit, pacer.windowMs, signal);
+				sharedDone = await shared.acquire(account, pacer.limit, pacer.windowMs, this.settings.timeoutMs, signal);
 			} catch (error) {
+				slot.done();
 				if (signal.aborted) throw this.notSent(req.itemIndex);
 				throw new NodeOperationError(this.ctx.getNode(), `Not sent: n8n's Redis did not answer (${(error as Error).message})`, {
 					itemIndex: req.itemIndex,
@@ -247,6 +253,9 @@ export class KoreClient {
 				})) as Response;
 			} catch (error) {
 				failure = error;
+			} finally {
+				slot.done();
+				await sharedDone();
 			}
 
 			if (response && isRateLimitResponse(response.statusCode, response.body)) {
@@ -370,7 +379,7 @@ export class KoreClient {
 		return new NodeOperationError(this.ctx.getNode(), `Not sent: ${why}`, { itemIndex });
 	}
 
-	private logWait(pacer: Pacer, credentials: KoreCredentials, wait: PacingWait): void {
+	private logWait(pacer: Pacer, credentials: KoreCredentials, wait: PacingSlot): void {
 		if (wait.waitedMs < 1000) return;
 		const now = Date.now();
 		if (now - (lastWaitLog.get(pacer) ?? 0) < WAIT_LOG_INTERVAL_MS) return;

@@ -1,13 +1,17 @@
 import { sleep } from 'n8n-workflow';
 
-/** How long a request waited for its slot, and how many were still waiting then. */
-export interface PacingWait {
+/**
+ * A granted slot: how long the request waited for it, how many were still waiting then, and `done`, to call
+ * once the request's answer (or failure) is in. The slot stays taken until a window after `done`.
+ */
+export interface PacingSlot {
 	waitedMs: number;
 	queued: number;
+	done: () => void;
 }
 
 interface Waiter {
-	resolve: (wait: PacingWait) => void;
+	resolve: (slot: PacingSlot) => void;
 	reject: (reason: unknown) => void;
 	since: number;
 }
@@ -28,16 +32,23 @@ function wholeLimit(limit: number): number {
 }
 
 /**
- * A rolling-window limiter: at most `limit` requests start in any `windowMs`. Requests queue for a slot
- * (first come, first served) instead of being refused. One pacer exists per Kore host + account in the
- * n8n process, so every execution and node that uses the same account shares the budget Kore enforces.
+ * A rolling-window limiter: at most `limit` requests in any `windowMs`. Requests queue for a slot (first come,
+ * first served) instead of being refused. One pacer exists per Kore host + account in the n8n process, so
+ * every execution and node that uses the same account shares the budget Kore enforces.
+ *
+ * A slot is taken from when it is granted until a window after the request's answer (`done`). Kore counts a
+ * request when it arrives, which is somewhere between the two, however long signing, sending or a busy event
+ * loop delays it; counting the grant time only drew 429s from Kore on a loaded host.
  *
  * Several credentials may name the same account with different limits: each registers as a user, and the
  * pacer applies the lowest limit (and longest window) among the users in use — with requests waiting, or
  * granted within their window. A user's limit stops counting once it has been idle for a whole window.
  */
 export class Pacer {
-	private readonly started: number[] = [];
+	/** When each taken slot frees: a window after its request's answer (IN_FLIGHT_MS after the grant until then). */
+	private readonly taken: Array<{ frees: number }> = [];
+	/** Ends the drain loop's current wait. */
+	private wake?: AbortController;
 	private readonly queue: Waiter[] = [];
 	private readonly users = new Map<string, PacerUser>();
 	private pausedUntil = 0;
@@ -74,7 +85,7 @@ export class Pacer {
 	}
 
 	/** Resolves when the caller may send; rejects if `signal` aborts first. */
-	async acquire(signal?: AbortSignal, user = DEFAULT_USER): Promise<PacingWait> {
+	async acquire(signal?: AbortSignal, user = DEFAULT_USER): Promise<PacingSlot> {
 		if (signal?.aborted) throw signal.reason;
 		const entry = this.users.get(user);
 		if (entry) entry.pending++;
@@ -83,11 +94,11 @@ export class Pacer {
 			entry.pending--;
 			entry.lastUsed = Date.now();
 		};
-		return await new Promise<PacingWait>((resolve, reject) => {
+		return await new Promise<PacingSlot>((resolve, reject) => {
 			const waiter: Waiter = {
-				resolve: (wait) => {
+				resolve: (slot) => {
 					done();
-					resolve(wait);
+					resolve(slot);
 				},
 				reject,
 				since: Date.now(),
@@ -117,11 +128,12 @@ export class Pacer {
 	/** Milliseconds until the next request may start (0 = now). */
 	nextDelay(now = Date.now()): number {
 		const limit = this.limit;
-		const windowMs = this.windowMs;
-		while (this.started.length > 0 && this.started[0] + windowMs <= now) this.started.shift();
+		for (let i = this.taken.length - 1; i >= 0; i--) if (this.taken[i].frees <= now) this.taken.splice(i, 1);
 		let at = Math.max(now, this.pausedUntil);
-		if (this.started.length >= limit) {
-			at = Math.max(at, this.started[this.started.length - limit] + windowMs);
+		if (this.taken.length >= limit) {
+			// one more request fits when all but limit - 1 of the taken slots are free
+			const frees = this.taken.map((slot) => slot.frees).sort((x, y) => x - y);
+			at = Math.max(at, frees[frees.length - limit]);
 		}
 		return at - now;
 	}
@@ -133,13 +145,27 @@ export class Pacer {
 			while (this.queue.length > 0) {
 				const delay = this.nextDelay();
 				if (delay > 0) {
-					await sleep(delay);
+					// a request's answer (done) frees its slot's time sooner: it ends the wait early
+					this.wake = new AbortController();
+					await sleep(delay, this.wake.signal).catch(() => undefined);
+					this.wake = undefined;
 					continue;
 				}
 				const now = Date.now();
-				this.started.push(now);
+				const slot = { frees: now + IN_FLIGHT_MS };
+				this.taken.push(slot);
 				const waiter = this.queue.shift()!;
-				waiter.resolve({ waitedMs: now - waiter.since, queued: this.queue.length });
+				let done = false;
+				waiter.resolve({
+					waitedMs: now - waiter.since,
+					queued: this.queue.length,
+					done: () => {
+						if (done) return;
+						done = true;
+						slot.frees = Date.now() + this.windowMs;
+						this.wake?.abort();
+					},
+				});
 			}
 		} finally {
 			this.draining = false;
@@ -171,6 +197,12 @@ export function pacerFor(host: string, accountId: string, limit: number, windowM
 	}
 	return pacer;
 }
+
+/**
+ * How long a slot stays taken when its request never says it is done (a bug, or a request that hangs past
+ * any timeout): long enough to outlast the node's longest request timeout, short enough not to block forever.
+ */
+const IN_FLIGHT_MS = 10 * 60_000;
 
 /** 2% of the window (1.2 s of Kore's minute). */
 export const WINDOW_MARGIN = 0.02;

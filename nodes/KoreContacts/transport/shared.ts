@@ -13,8 +13,12 @@ import type { IDataObject, Logger } from 'n8n-workflow';
  */
 export interface SharedState {
 	readonly queueMode: boolean;
-	/** Waits until the account's shared budget grants a request (or the pause is over). */
-	acquire(account: string, limit: number, windowMs: number, signal: AbortSignal): Promise<void>;
+	/**
+	 * Waits until the account's shared budget grants a request (and any pause is over); resolves with `done`,
+	 * to call when its answer is in. The slot is taken until a window after `done`, or after `inFlightMs` +
+	 * the window if `done` never comes (a worker that crashed mid-request).
+	 */
+	acquire(account: string, limit: number, windowMs: number, inFlightMs: number, signal: AbortSignal): Promise<() => Promise<void>>;
 	/** Holds every process's requests for this account for `delayMs`. */
 	pause(account: string, delayMs: number): Promise<void>;
 	/** Takes the locks of these keys (in the order given); resolves with their release. */
@@ -25,7 +29,7 @@ export interface SharedState {
 
 const LOCAL: SharedState = {
 	queueMode: false,
-	acquire: async () => undefined,
+	acquire: async () => async () => undefined,
 	pause: async () => undefined,
 	lock: async () => async () => undefined,
 	get: async () => undefined,
@@ -37,32 +41,37 @@ export const LEASE_MS = 30_000;
 /** What is kept of a contact's last write (long enough for a burst of events; Kore stays the truth). */
 const RECORD_TTL_MS = 15 * 60_000;
 const LOCK_POLL_MS = [20, 200];
-/**
- * Added to the account's window (which already has the pacer's 2 %): between Redis granting a slot and Kore
- * counting the request, a worker signs a token and sends it, which on a busy host takes longer than in one.
- */
-const SEND_MARGIN_MS = 300;
+/** How often a worker asks again while every slot is held by a request still in flight. */
+const IN_FLIGHT_POLL_MS = 25;
 
 /**
- * One rolling window per account: at most `limit` grants in `window` ms across all processes, timed by
- * Redis's own clock; returns 0 (granted) or how long to wait. A pause key holds all grants until its time.
+ * One rolling window per account, timed by Redis's own clock: a sorted set of the slots taken by every
+ * process, each scored with when it frees. A grant takes a slot until `inFlight` + `window` from now; the
+ * request's `done` (DONE) moves that to a window after its answer, as the in-process pacer does. Returns 0
+ * (granted) or how long to wait. A pause key holds all grants until its time.
  */
 const BUDGET = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused > now then return paused - now end
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local limit, window, inFlight = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local used = redis.call('ZCARD', KEYS[1])
-local limit = tonumber(ARGV[1])
 if used < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
+  redis.call('ZADD', KEYS[1], now + inFlight + window, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], inFlight + window)
   return 0
 end
-local oldest = redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)`;
+local frees = tonumber(redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')[2]) - now
+if frees > window then return tonumber(ARGV[5]) end
+return math.max(1, frees)`;
+
+const DONE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
+return 0`;
 
 const PAUSE = `
 local t = redis.call('TIME')
@@ -151,24 +160,30 @@ export class RedisState implements SharedState {
 		return `${this.prefix}:kore-contacts:${kind}:{${name}}`;
 	}
 
-	async acquire(account: string, limit: number, windowMs: number, signal: AbortSignal): Promise<void> {
+	async acquire(account: string, limit: number, windowMs: number, inFlightMs: number, signal: AbortSignal): Promise<() => Promise<void>> {
 		const previous = this.turns.get(account) ?? Promise.resolve();
-		let done!: () => void;
-		const mine = new Promise<void>((resolve) => (done = resolve));
+		let turnOver!: () => void;
+		const mine = new Promise<void>((resolve) => (turnOver = resolve));
 		const tail = previous.then(() => mine);
 		this.turns.set(account, tail);
+		const budget = this.key('budget', account);
 		try {
 			await previous;
 			for (;;) {
 				if (signal.aborted) throw signal.reason;
-				const member = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-				const window = windowMs + SEND_MARGIN_MS;
-				const wait = Number(await this.client.eval(BUDGET, 2, this.key('budget', account), this.key('pause', account), limit, window, member));
-				if (wait <= 0) return;
-				await sleep(Math.min(wait, window), signal);
+				const slot = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+				const wait = Number(
+					await this.client.eval(BUDGET, 2, budget, this.key('pause', account), limit, windowMs, Math.round(inFlightMs), slot, IN_FLIGHT_POLL_MS),
+				);
+				if (wait <= 0) {
+					return async () => {
+						await this.client.eval(DONE, 1, budget, windowMs, slot).catch(() => undefined);
+					};
+				}
+				await sleep(Math.min(wait, windowMs), signal);
 			}
 		} finally {
-			done();
+			turnOver();
 			if (this.turns.get(account) === tail) this.turns.delete(account);
 		}
 	}
