@@ -957,8 +957,14 @@ async function startEditor(env, options = {}) {
 /**
  * n8n's database settings for a PostgreSQL server from scripts/e2e/services.js (queue mode needs one DB that
  * main and every worker share; n8n recommends PostgreSQL for it, and SQLite loses executions to SQLITE_BUSY
- * with several processes). Names read by n8n 2.41.1 (@n8n/config DatabaseConfig). n8n's default pool is 2
- * connections per process; 10 keeps 300 concurrent webhook executions from queueing on the pool.
+ * with several processes). Names read by n8n 2.41.1 (@n8n/config DatabaseConfig).
+ *
+ * Sized for 300 webhook executions at once on a 2-core host. With n8n's defaults (a pool of 2, a 20 s wait
+ * for a connection, a 5 s ping that after 3 failures rebuilds the pool) the burst queues on the pool, the
+ * ping times out behind it, and n8n's recovery closes the connections under running executions: measured,
+ * 275 of 300 events answered HTTP 500 ("Query runner already released", "timeout exceeded when trying to
+ * connect") before any reached the node. Hence 20 connections per process (3 processes stay well under the
+ * server's max_connections=200), and waits long enough to outlast the burst.
  * Set these in the env of EVERY n8n command, import:* and publish:workflow included, so they target this DB.
  * @param {{ host: string, port: number, user: string, password?: string }} postgres
  * @param {string} database
@@ -972,7 +978,9 @@ function postgresEnv(postgres, database) {
 		DB_POSTGRESDB_DATABASE: database,
 		DB_POSTGRESDB_USER: postgres.user,
 		DB_POSTGRESDB_PASSWORD: postgres.password ?? '',
-		DB_POSTGRESDB_POOL_SIZE: '10',
+		DB_POSTGRESDB_POOL_SIZE: '20',
+		DB_POSTGRESDB_CONNECTION_TIMEOUT: '120000',
+		DB_PING_TIMEOUT_MS: '60000',
 	};
 }
 
