@@ -22,6 +22,8 @@ export interface FakeStream {
 	count(method: string): number;
 	/** Whether Get All lists deleted (INACTIVE) contacts too (Kore's docs do not say). */
 	listInactive: boolean;
+	/** Whether Get All's answer has `totalResults` (and `totalPages`), as Kore's sample does. */
+	counted: boolean;
 }
 
 const e164 = (cellPhone: IDataObject) => {
@@ -43,6 +45,7 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 		byId: (id) => stream.contacts.find((entry) => entry.id === id),
 		count: (method) => stream.seen.filter((request) => request.method === method).length,
 		listInactive: false,
+		counted: true,
 	};
 	const active = () => stream.contacts.filter((entry) => entry.status !== 'INACTIVE');
 	const listed = () => (stream.listInactive ? stream.contacts : active());
@@ -57,7 +60,8 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 			await stream.beforePage?.(skip);
 			const all = listed();
 			const results = all.slice(skip, skip + limit).map((entry) => structuredClone(entry));
-			return [200, { results, skip, limit, hasMore: skip + results.length < all.length, totalPages: Math.ceil(all.length / limit), totalResults: all.length }];
+			const counts = stream.counted ? { totalPages: Math.ceil(all.length / limit), totalResults: all.length } : {};
+			return [200, { results, skip, limit, hasMore: skip + results.length < all.length, ...counts }];
 		}
 		await stream.beforeWrite?.(request);
 		if (request.method === 'POST') {

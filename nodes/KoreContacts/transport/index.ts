@@ -101,6 +101,8 @@ const MAX_BACKOFF_MS = 30_000;
  * a second, or the account's pacing interval when that is longer.
  */
 export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
+/** How many times in a row a list read steps back to close a gap before it goes on regardless. */
+const MAX_STEPS_BACK = 4;
 /** How often (at most) a pacer's waits are logged. */
 const WAIT_LOG_INTERVAL_MS = 10_000;
 
@@ -316,17 +318,32 @@ export class KoreClient {
 
 	/**
 	 * Lists a stream's contacts page by page (Kore's `skip`/`limit`), calling `onPage` with each page's
-	 * contacts (and what `onSend` returned when that page's request was sent), until Kore says there are no
-	 * more, `onPage` returns false, or — for a server that never says so — a page comes back empty or
-	 * repeats the previous one.
+	 * contacts not listed before (and what `onSend` returned when that page's request was sent), until Kore
+	 * says there are no more, `onPage` returns false, or — for a server that never says so — a page comes
+	 * back empty or repeats the previous one.
+	 *
+	 * Kore pages by offset and may list only active contacts, so a contact deleted (by anyone) before the
+	 * next offset while the list is read moves every later one back: the first of them would never be seen.
+	 * A page is trusted to follow on from the last one when Kore's count (`totalResults`) did not drop in
+	 * between, or when it starts at a contact already seen; otherwise the read steps back (by the drop, then
+	 * twice as far) until it does. Without a count, pages overlap by one contact, which must be there.
 	 */
 	async listContacts<S = undefined>(
 		streamId: string,
 		onPage: (contacts: IDataObject[], sent: S) => boolean | void,
 		{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => S } = {},
 	): Promise<void> {
+		/** Contacts of the pages taken: a page that may follow a gap must meet one of them. */
+		const seen = new Set<string>();
 		let skip = 0;
 		let previousIds = '';
+		/** Where the next page starts, and Kore's count, as the list stood when the last page was taken. */
+		let end = 0;
+		let takenCount: number | undefined;
+		/** Kore's count in the latest answer. */
+		let lastCount: number | undefined;
+		/** Steps back in a row. */
+		let steps = 0;
 		for (;;) {
 			let sent = undefined as S;
 			const page = await this.request<IDataObject>({
@@ -338,11 +355,31 @@ export class KoreClient {
 				onSend: onSend && (() => void (sent = onSend())),
 			});
 			const results = Array.isArray(page?.results) ? (page.results as IDataObject[]) : [];
-			const ids = results.map((contact) => String(contact.id)).join('\n');
-			if (results.length === 0 || ids === previousIds) return;
-			previousIds = ids;
-			if (onPage(results, sent) === false || page.hasMore === false) return;
-			skip += results.length;
+			const ids = results.map((contact) => String(contact.id));
+			// a server that ignores skip answers a step forward with the same page (a step back may, rightly)
+			if (steps === 0 && ids.length > 0 && ids.join('\n') === previousIds) return;
+			previousIds = ids.join('\n');
+			const count = typeof page?.totalResults === 'number' ? page.totalResults : undefined;
+			const drop = count === undefined || lastCount === undefined ? 0 : lastCount - count;
+			lastCount = count;
+			// Counted pages do not overlap, so only a drop (or a step back) says this one must meet a contact read.
+			const gap = skip > 0 && !ids.some((id) => seen.has(id)) && (count === undefined || steps > 0 || drop > 0);
+			if (gap && steps < MAX_STEPS_BACK) {
+				// Read again from before the contacts lost since the last page taken, plus as many again as were
+				// lost during this request (they may go on being deleted); with no count, 3, 15, 63… further back.
+				steps++;
+				const back = count === undefined || takenCount === undefined ? 4 ** steps - 1 : Math.max(takenCount - count + Math.max(0, drop), 2 ** steps - 1);
+				skip = Math.max(0, end - 1 - back);
+				continue;
+			}
+			const fresh = results.filter((_, i) => !seen.has(ids[i]));
+			for (const id of ids) seen.add(id);
+			if (fresh.length > 0 && onPage(fresh, sent) === false) return;
+			if (results.length === 0 || page.hasMore === false) return;
+			steps = 0;
+			end = skip + results.length;
+			takenCount = count;
+			skip = count === undefined ? end - 1 : end;
 		}
 	}
 

@@ -6,7 +6,7 @@
 import { heldStreams } from '../../../../nodes/KoreContacts/lookup';
 import { runWorkflow } from '../../../helpers/engine';
 import { deferred, fakeStream } from '../../../helpers/fake-stream';
-import { CREDENTIALS } from '../../../helpers/kore';
+import { CREDENTIALS, contact } from '../../../helpers/kore';
 
 const PAGE = 100;
 const phoneOf = (i: number) => String(9000000000 + i);
@@ -58,8 +58,10 @@ describe('Lookups shared by concurrent executions', () => {
 		expect(a.error).toBeUndefined();
 		expect(b.error).toBeUndefined();
 		expect(stream.byId('c20')).toMatchObject({ firstName: 'Renamed', lastName: 'Changed' });
-		// two scans of 3 pages: the second started after the second event asked
-		expect(stream.count('GET')).toBe(6);
+		// two scans of 3 pages, the second started after the second event asked (it steps back one page
+		// more when the delete of c5 lands between two of its pages and shifts them)
+		expect(stream.count('GET')).toBeGreaterThanOrEqual(6);
+		expect(stream.count('GET')).toBeLessThanOrEqual(7);
 		const scanStarts = stream.seen.filter((request) => request.method === 'GET' && request.query.get('skip') === '0');
 		expect(scanStarts).toHaveLength(2);
 	});
@@ -134,11 +136,28 @@ describe('Writes to one contact', () => {
 });
 
 describe('Pages that shift under a scan', () => {
-	test('a contact skipped because a delete shifted the pages is found on one more scan', async () => {
+	test('a delete that shifts the pages under a scan: the scan steps back and still finds the contact moved back', async () => {
 		const stream = fakeStream(250);
 		stream.beforePage = (skip) => {
 			// After page 1 was read, another system deletes c0: c100 moves to page 1 and page 2 starts at c101.
 			if (skip === PAGE && stream.byId('c0')!.status === 'ACTIVE') stream.byId('c0')!.status = 'INACTIVE';
+		};
+		const run = await deleteByPhone(phoneOf(100));
+		expect(run.error).toBeUndefined();
+		expect(stream.byId('c100')!.status).toBe('INACTIVE');
+		// Kore's count dropped by one between pages 1 and 2: the read stepped back past the last contact it had,
+		// by that one and one more in case deletes go on, and one scan was enough
+		const skips = stream.seen.filter((request) => request.method === 'GET').map((request) => Number(request.query.get('skip')));
+		expect(skips).toEqual([0, PAGE, PAGE - 3, 2 * PAGE - 3]);
+	});
+
+	test('a contact skipped by a shift the count does not show (a create and a delete at once) is found on one more scan', async () => {
+		const stream = fakeStream(250);
+		stream.beforePage = (skip) => {
+			if (skip === PAGE && stream.byId('c0')!.status === 'ACTIVE') {
+				stream.byId('c0')!.status = 'INACTIVE';
+				stream.contacts.push(contact('late', { cellPhone: { phoneNumber: '+917000000000', countryCode: '+91', extension: '+' } }));
+			}
 		};
 		const run = await deleteByPhone(phoneOf(100));
 		expect(run.error).toBeUndefined();

@@ -1,4 +1,5 @@
 import { runWorkflow } from '../../../../helpers/engine';
+import { fakeStream } from '../../../../helpers/fake-stream';
 import { CREDENTIALS, contact, fakeKore, page } from '../../../../helpers/kore';
 
 /** A stream of `total` contacts served in pages of at most `maxPage` (Kore may cap the page size). */
@@ -50,6 +51,49 @@ describe('Get Many, run inside n8n\'s engine', () => {
 		const { outputs } = await runWorkflow('get-many.json', { credentials: CREDENTIALS });
 		expect(ids(outputs)).toEqual(['a']);
 		expect(seen).toHaveLength(2);
+	});
+
+	describe('contacts deleted while the pages are read (Kore lists by offset: later contacts move back)', () => {
+		/** 250 contacts; before each page after the first, `perPage` contacts already read are deleted. */
+		async function readWhileDeleting(perPage: number, counted: boolean) {
+			const stream = fakeStream(250);
+			stream.counted = counted;
+			let next = 0;
+			stream.beforePage = (skip) => {
+				if (skip === 0) return;
+				for (let n = 0; n < perPage && next < 250; n++) stream.byId(`c${next++}`)!.status = 'INACTIVE';
+			};
+			const { outputs } = await runWorkflow('get-many.json', { credentials: CREDENTIALS, node: { parameters: { filters: { status: 'all' } } } });
+			const skips = stream.seen.filter((request) => request.method === 'GET').map((request) => Number(request.query.get('skip')));
+			return { listed: ids(outputs) as string[], skips };
+		}
+		const everyContact = Array.from({ length: 250 }, (_, n) => `c${n}`);
+
+		test('Kore\'s count dropped: the read steps back by the drop, and every contact is output once', async () => {
+			const { listed, skips } = await readWhileDeleting(3, true);
+			expect(listed).toEqual(everyContact);
+			// 3 lost before the page at 100 and 3 during it: back to 100 - 1 - 6; one step back per page
+			expect(skips).toEqual([0, 100, 93, 193, 186]);
+		});
+
+		test('40 deleted before every request: each step back covers what was lost, and nothing is missed or output twice', async () => {
+			const { listed, skips } = await readWhileDeleting(40, true);
+			expect(listed).toEqual(everyContact);
+			expect(skips).toEqual([0, 100, 19, 119, 38]);
+		});
+
+		test('no count in Kore\'s answer: pages overlap by one contact, and a missing overlap steps back', async () => {
+			const { listed, skips } = await readWhileDeleting(3, false);
+			expect(listed).toEqual(everyContact);
+			// the overlap (99) is gone: 3, then 15 further back, until a page meets a contact already read
+			expect(skips).toEqual([0, 99, 96, 84, 183, 180, 168]);
+		});
+
+		test('nothing deleted, no count: pages overlap by one contact and nothing is output twice', async () => {
+			const { listed, skips } = await readWhileDeleting(0, false);
+			expect(listed).toEqual(everyContact);
+			expect(skips).toEqual([0, 99, 198]);
+		});
 	});
 
 	test('filters by status and by phone number, client-side', async () => {
