@@ -13,7 +13,7 @@ import {
 	koreRateLimitError,
 } from './errors';
 import { pacerFor } from './pacing';
-import { n8nQueueSettings, sharedState } from './shared';
+import { sharedState } from './shared';
 import type { SharedState } from './shared';
 import type { Pacer, PacingSlot } from './pacing';
 
@@ -324,9 +324,10 @@ export class KoreClient {
 	 *
 	 * Kore pages by offset and may list only active contacts, so a contact deleted (by anyone) before the
 	 * next offset while the list is read moves every later one back: the first of them would never be seen.
-	 * A page is trusted to follow on from the last one when Kore's count (`totalResults`) did not drop in
-	 * between, or when it starts at a contact already seen; otherwise the read steps back (by the drop, then
-	 * twice as far) until it does. Without a count, pages overlap by one contact, which must be there.
+	 * A page is taken as following on from the last one when Kore's count (`totalResults`) did not drop in
+	 * between, or when it meets a contact already taken; otherwise the read steps back by what was lost (and as
+	 * much again) and reads from there, up to MAX_STEPS_BACK times in a row. Without a count, pages overlap by
+	 * one contact, which must be there. Each contact is handed to `onPage` once, in Kore's order.
 	 */
 	async listContacts<S = undefined>(
 		streamId: string,
@@ -385,7 +386,7 @@ export class KoreClient {
 
 	/** State shared with the other n8n processes in queue mode (else a no-op). */
 	async shared(): Promise<SharedState> {
-		return await sharedState(this.ctx.logger, n8nQueueSettings());
+		return await sharedState(this.ctx.logger);
 	}
 
 	/** This execution's stop signal: the node stopped at an error, or the execution was cancelled. */

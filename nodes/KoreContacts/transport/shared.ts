@@ -1,3 +1,6 @@
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- n8n's `<NAME>_FILE` settings (Docker secrets) are files
+import { readFileSync } from 'node:fs';
+
 import type { Cluster, Redis } from 'ioredis';
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, Logger } from 'n8n-workflow';
@@ -98,18 +101,31 @@ export interface QueueSettings {
 	prefix?: string;
 }
 
-export function queueSettingsFrom(env: Record<string, string | undefined>): QueueSettings {
-	return {
-		mode: env.EXECUTIONS_MODE,
-		host: env.QUEUE_BULL_REDIS_HOST,
-		port: env.QUEUE_BULL_REDIS_PORT,
-		username: env.QUEUE_BULL_REDIS_USERNAME,
-		password: env.QUEUE_BULL_REDIS_PASSWORD,
-		db: env.QUEUE_BULL_REDIS_DB,
-		tls: env.QUEUE_BULL_REDIS_TLS,
-		clusterNodes: env.QUEUE_BULL_REDIS_CLUSTER_NODES,
-		prefix: env.QUEUE_BULL_PREFIX,
+/**
+ * Reads each setting as n8n's config does (@n8n/config `readEnv`): the variable itself, else the file named
+ * by `<NAME>_FILE` (Docker secrets), trimmed.
+ */
+export function queueSettingsFrom(env: Record<string, string | undefined>, readFile: (path: string) => string = unreadable): QueueSettings {
+	const read = (name: string) => {
+		if (name in env) return env[name];
+		const file = env[`${name}_FILE`];
+		return file ? readFile(file).trim() : undefined;
 	};
+	return {
+		mode: read('EXECUTIONS_MODE'),
+		host: read('QUEUE_BULL_REDIS_HOST'),
+		port: read('QUEUE_BULL_REDIS_PORT'),
+		username: read('QUEUE_BULL_REDIS_USERNAME'),
+		password: read('QUEUE_BULL_REDIS_PASSWORD'),
+		db: read('QUEUE_BULL_REDIS_DB'),
+		tls: read('QUEUE_BULL_REDIS_TLS'),
+		clusterNodes: read('QUEUE_BULL_REDIS_CLUSTER_NODES'),
+		prefix: read('QUEUE_BULL_PREFIX'),
+	};
+}
+
+function unreadable(path: string): never {
+	throw new Error(`cannot read ${path}`);
 }
 
 /** Opens n8n's Redis; ioredis is loaded only here, in queue mode. */
@@ -249,16 +265,18 @@ export class RedisState implements SharedState {
 let shared: Promise<SharedState> | undefined;
 
 /**
- * n8n's own queue settings, from this process's environment: n8n gives nodes no other way to learn that it
- * runs in queue mode or where its Redis is. (n8n Cloud's lint forbids `process`; this package cannot be
- * verified for Cloud anyway, see the README's Compatibility section.)
+ * n8n's own queue settings, from this process's environment (and the files `<NAME>_FILE` names): n8n gives
+ * nodes no other way to learn that it runs in queue mode or where its Redis is. (n8n Cloud's lint forbids
+ * `process` and `fs`; this package cannot be verified for Cloud anyway, see the README's Compatibility section.)
  */
 export function n8nQueueSettings(): QueueSettings {
 	// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals
 	const { env, argv } = process;
 	// `n8n worker` and `n8n webhook` run in queue mode without EXECUTIONS_MODE in their environment
 	const command = argv[2];
-	return queueSettingsFrom(command === 'worker' || command === 'webhook' ? { ...env, EXECUTIONS_MODE: 'queue' } : env);
+	return queueSettingsFrom(command === 'worker' || command === 'webhook' ? { ...env, EXECUTIONS_MODE: 'queue' } : env, (path) =>
+		readFileSync(path, 'utf8'),
+	);
 }
 
 /** Closes the connection when n8n shuts down (n8n stops on SIGTERM / SIGINT). */
@@ -273,8 +291,15 @@ function closeOnShutdown(): void {
  * The process's shared state: Redis in n8n's queue mode (opened on first use, one connection per process,
  * closed when n8n shuts down), else the in-process no-op. Logs once which mode is in use.
  */
-export async function sharedState(logger: Logger, settings: QueueSettings): Promise<SharedState> {
+export async function sharedState(logger: Logger, readSettings: () => QueueSettings = n8nQueueSettings): Promise<SharedState> {
 	shared ??= (async () => {
+		let settings: QueueSettings;
+		try {
+			settings = readSettings();
+		} catch (error) {
+			logger.warn(`Kore Contacts: n8n's queue settings could not be read (${(error as Error).message}); pacing and write locks are kept per process`);
+			return LOCAL;
+		}
 		if (settings.mode !== 'queue') {
 			logger.info('Kore Contacts: pacing and write locks are kept in this n8n process (n8n is not in queue mode)');
 			return LOCAL;

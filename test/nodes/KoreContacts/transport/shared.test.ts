@@ -2,9 +2,13 @@
  * What n8n's queue mode shares through Redis, with two RedisState instances standing for two n8n worker
  * processes on one real redis-server: the account budget, the rate-limit pause, locks with leases, records.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 import { Redis } from 'ioredis';
 
-import { RedisState, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/transport/shared';
+import { RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/transport/shared';
 import { startRedis } from '../../../helpers/redis';
 import type { TestRedis } from '../../../helpers/redis';
 
@@ -165,12 +169,51 @@ describe('Records and mode', () => {
 		).toEqual({ mode: 'queue', host: 'redis.internal', port: '6380', password: 'pw', username: 'user', db: '2', tls: 'true', clusterNodes: undefined, prefix: 'n8nq' });
 	});
 
+	test('a `<NAME>_FILE` setting is read from its file, trimmed, as n8n reads it (Docker secrets); the variable itself wins', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kore-queue-'));
+		const secret = path.join(dir, 'redis_password');
+		fs.writeFileSync(secret, 's3cret\n');
+		const saved = { ...process.env };
+		try {
+			process.env.EXECUTIONS_MODE = 'queue';
+			process.env.QUEUE_BULL_REDIS_PASSWORD_FILE = secret;
+			delete process.env.QUEUE_BULL_REDIS_PASSWORD;
+			expect(n8nQueueSettings()).toMatchObject({ mode: 'queue', password: 's3cret' });
+			process.env.QUEUE_BULL_REDIS_PASSWORD = 'from-env';
+			expect(n8nQueueSettings().password).toBe('from-env');
+		} finally {
+			process.env = saved;
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	test('queue settings that cannot be read (a missing _FILE): in-process only, with a warning', async () => {
+		const lines: string[] = [];
+		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
+		let queueMode: boolean | undefined;
+		await new Promise<void>((resolve) =>
+			jest.isolateModules(() => {
+				const fresh = require('../../../../nodes/KoreContacts/transport/shared') as typeof import('../../../../nodes/KoreContacts/transport/shared');
+				void fresh
+					.sharedState(logger, () => fresh.queueSettingsFrom({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_PASSWORD_FILE: '/nonexistent/redis_password' }))
+					.then((state) => {
+						queueMode = state.queueMode;
+						resolve();
+					});
+			}),
+		);
+		expect(queueMode).toBe(false);
+		expect(lines).toEqual([
+			"Kore Contacts: n8n's queue settings could not be read (cannot read /nonexistent/redis_password); pacing and write locks are kept per process",
+		]);
+	});
+
 	test('not in queue mode: in-process only, and the log says so', async () => {
 		const lines: string[] = [];
 		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
 		jest.isolateModules(() => {
 			const fresh = require('../../../../nodes/KoreContacts/transport/shared') as typeof import('../../../../nodes/KoreContacts/transport/shared');
-			void fresh.sharedState(logger, {}).then((state) => lines.push(`queueMode=${state.queueMode}`));
+			void fresh.sharedState(logger, () => ({})).then((state) => lines.push(`queueMode=${state.queueMode}`));
 		});
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(lines).toEqual(['Kore Contacts: pacing and write locks are kept in this n8n process (n8n is not in queue mode)', 'queueMode=false']);
@@ -179,7 +222,7 @@ describe('Records and mode', () => {
 	test('queue mode with no reachable Redis: in-process only, with a warning that says why', async () => {
 		const lines: string[] = [];
 		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
-		const state = await sharedState(logger, { mode: 'queue', host: '127.0.0.1', port: '1' });
+		const state = await sharedState(logger, () => ({ mode: 'queue', host: '127.0.0.1', port: '1' }));
 		expect(state.queueMode).toBe(false);
 		expect(lines[0]).toMatch(/^Kore Contacts: n8n runs in queue mode but its Redis at 127.0.0.1:1 could not be reached/);
 	});
