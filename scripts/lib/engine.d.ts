@@ -21,6 +21,8 @@ export function runWorkflow(
 		credentials: ICredentialDataDecryptedObject;
 		items?: Array<IDataObject | Pick<INodeExecutionData, 'json' | 'binary'>>;
 		print?: (level: string, message: string) => void;
+		/** The execution's id as n8n gives it ('301', …); default 'execution'. */
+		executionId?: string;
 	},
 ): Promise<EngineResult>;
 

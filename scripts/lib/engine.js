@@ -122,9 +122,10 @@ function captureLogger(lines, print) {
  *
  * @param {object} workflow
  * @param {{ nodeTypes: Record<string, object>, credentialType: object, credentials: object,
- *   items?: object[], print?: (level: string, message: string) => void }} options
+ *   items?: object[], print?: (level: string, message: string) => void, executionId?: string }} options
+ *   executionId: the execution's id as n8n gives it (n8n numbers executions: '301', …)
  */
-async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, items, print }) {
+async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, items, print, executionId = 'execution' }) {
 	const data = JSON.parse(JSON.stringify(workflow));
 	const trigger = data.nodes.find((node) => node.type === MANUAL_TRIGGER);
 	if (!trigger) throw new Error('The workflow has no Manual Trigger');
@@ -159,7 +160,7 @@ async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, i
 		hooks,
 		credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
 		currentNodeParameters: undefined,
-		executionId: 'execution',
+		executionId,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678/',
 		webhookBaseUrl: 'http://localhost:5678/webhook',

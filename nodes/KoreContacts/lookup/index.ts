@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { storedPhone } from '../helpers/phone';
@@ -18,7 +18,12 @@ import { formatMs } from '../transport/errors';
  * - **Correct under concurrent change.** A miss, or several matches, on a scan is checked again on a scan
  *   that started after it before the lookup fails: a delete during a scan can shift Kore's pages.
  * - **Bounded memory.** A stream's state lives while an execution holds it (a lease) or a scan runs, and
- *   is dropped after.
+ *   is dropped after (in queue mode a minute after: see below).
+ * - **Queue mode: arrival, not start.** n8n's workers start queued executions only as slots free up (10 at a
+ *   time by default), long after their events arrived. A lookup is also answered by a scan that began after
+ *   n8n had created its execution (n8n numbers executions in creation order; the scan notes the newest one
+ *   n8n had queued before its first page), so one scan serves every execution queued before it, whenever
+ *   each starts; an idle stream's last scan is kept a minute for the executions still queued.
  *
  * State is per Kore host + account + stream, shared by every execution of the node in this process.
  */
@@ -36,6 +41,11 @@ interface Known {
 interface Scan {
 	/** The clock when its first page request was sent; undefined until then (it may still be joined). */
 	startSeq?: number;
+	/**
+	 * Queue mode: the newest execution n8n had queued before the first page request was sent (see
+	 * `covers`); undefined until the scan has asked, or when it is not known.
+	 */
+	createdBefore?: number;
 	done: Promise<void>;
 	/** How many lookups it served in all (for the log). */
 	served: number;
@@ -59,7 +69,9 @@ export function isActive(contact: IDataObject): boolean {
 class StreamState {
 	leases = 0;
 	/** The newest complete scan: each contact as its page showed it. */
-	scanned?: { startSeq: number; contacts: Map<string, Known>; byPhone: Map<string, string[]> };
+	scanned?: { startSeq: number; createdBefore?: number; contacts: Map<string, Known>; byPhone: Map<string, string[]> };
+	/** Ends the wait after which an idle stream whose last scan may still serve queued executions is dropped. */
+	retained?: AbortController;
 	/** What writes answered since (newer than the scan's copy when its seq is larger). */
 	readonly written = new Map<string, Known>();
 	running?: Scan;
@@ -141,8 +153,49 @@ export function heldStreams(): number {
 	return streams.size;
 }
 
+/**
+ * Drops a stream no one uses. In queue mode its last scan is kept a while first (RETAIN_MS): executions n8n
+ * had queued before that scan began may still start on this worker, and it answers them (see `covers`).
+ */
 function release(state: StreamState): void {
-	if (state.idle() && streams.get(state.key) === state) streams.delete(state.key);
+	if (!state.idle() || streams.get(state.key) !== state) return;
+	if (state.scanned?.createdBefore === undefined) {
+		streams.delete(state.key);
+		return;
+	}
+	if (state.retained) return;
+	const retained = new AbortController();
+	state.retained = retained;
+	void sleep(RETAIN_MS, retained.signal).then(
+		() => {
+			state.retained = undefined;
+			if (state.idle() && streams.get(state.key) === state) streams.delete(state.key);
+		},
+		() => undefined,
+	);
+}
+
+/** Drops every idle stream at once, kept ones included (n8n shutting down; tests). */
+export function dropIdleStreams(): void {
+	for (const state of [...streams.values()]) {
+		state.retained?.abort();
+		state.retained = undefined;
+		if (state.idle()) streams.delete(state.key);
+	}
+}
+
+/** How long an idle stream's last scan is kept in queue mode. */
+const RETAIN_MS = 60_000;
+
+/**
+ * Whether a scan answers a lookup asked at `askedSeq` — for the execution `arrival` (queue mode: its id,
+ * when the lookup counts as asked when the execution started): the scan began after the lookup was asked,
+ * or, in queue mode, after n8n had created the execution, i.e. after its event arrived (it may have waited
+ * in n8n's queue for a free worker slot meanwhile). Either way, its data is no older than the request.
+ */
+function covers(scan: { startSeq?: number; createdBefore?: number }, askedSeq: number, arrival: number | undefined): boolean {
+	if (scan.startSeq !== undefined && scan.startSeq > askedSeq) return true;
+	return arrival !== undefined && scan.createdBefore !== undefined && arrival <= scan.createdBefore;
 }
 
 /**
@@ -161,6 +214,13 @@ export class Lookups {
 		private readonly client: KoreClient,
 	) {}
 
+	/** Queue mode: this execution's id (n8n numbers executions as it creates them); else undefined. */
+	private async arrival(): Promise<number | undefined> {
+		if (!(await this.client.shared()).queueMode) return undefined;
+		const id = Number(this.ctx.getExecutionId());
+		return Number.isSafeInteger(id) ? id : undefined;
+	}
+
 	/** Releases every stream this execution held; a stream no one holds is dropped. */
 	close(): void {
 		this.closed = true;
@@ -178,6 +238,8 @@ export class Lookups {
 		if (state) return state;
 		if (this.closed) throw new Error('The lookup session is closed');
 		state = streams.get(key);
+		state?.retained?.abort();
+		if (state) state.retained = undefined;
 		if (!state) {
 			state = new StreamState(key, streamId);
 			streams.set(key, state);
@@ -192,11 +254,12 @@ export class Lookups {
 	 * it has not sent its first request yet, else the next one).
 	 */
 	private async freshScan(state: StreamState, askedSeq: number, itemIndex: number): Promise<void> {
+		const arrival = askedSeq === this.askedSeq ? await this.arrival() : undefined;
 		for (;;) {
-			if (state.scanned && state.scanned.startSeq > askedSeq) return;
+			if (state.scanned && covers(state.scanned, askedSeq, arrival)) return;
 			const running = state.running;
 			const scan =
-				running && (running.startSeq === undefined || running.startSeq > askedSeq) ? running : (state.queued ??= this.queueScan(state, itemIndex));
+				running && (running.startSeq === undefined || covers(running, askedSeq, arrival)) ? running : (state.queued ??= this.queueScan(state, itemIndex));
 			if (scan.served++ === 0) {
 				this.ctx.logger.info(
 					`Kore Contacts: lookups in stream ${state.streamId} wait for ${scan === state.running || !state.running ? 'a scan of the stream' : 'the next scan of the stream (one is in progress, but began before they were asked)'}; the scan's log line says how many shared it`,
@@ -231,6 +294,8 @@ export class Lookups {
 	 */
 	private async scan(state: StreamState, scan: Scan, itemIndex: number): Promise<void> {
 		const started = Date.now();
+		// asked before the first page is sent: every execution up to it existed before the scan began
+		scan.createdBefore = await (await this.client.shared()).newestQueuedExecution().catch(() => undefined);
 		const contacts = new Map<string, Known>();
 		let pages = 0;
 		await this.client.listContacts(
@@ -250,7 +315,7 @@ export class Lookups {
 			const phone = contact && storedPhone(contact.cellPhone);
 			if (phone !== undefined) byPhone.set(phone, [...(byPhone.get(phone) ?? []), id]);
 		}
-		state.scanned = { startSeq, contacts, byPhone };
+		state.scanned = { startSeq, createdBefore: scan.createdBefore, contacts, byPhone };
 		// Write answers the scan has superseded are no longer needed, nor is "unknown" from before it.
 		for (const [id, known] of state.written) {
 			const fromScan = contacts.get(id);

@@ -28,6 +28,12 @@ export interface SharedState {
 	lock(keys: string[]): Promise<() => Promise<void>>;
 	get(key: string): Promise<IDataObject | undefined>;
 	put(key: string, value: IDataObject): Promise<void>;
+	/**
+	 * The id of an execution n8n's main process had already created and queued (the newest one its queue
+	 * still holds), or undefined. n8n numbers executions in the order it creates them, so every execution
+	 * with an id up to this one existed — its event had arrived — before the call.
+	 */
+	newestQueuedExecution(): Promise<number | undefined>;
 }
 
 const LOCAL: SharedState = {
@@ -37,6 +43,7 @@ const LOCAL: SharedState = {
 	lock: async () => async () => undefined,
 	get: async () => undefined,
 	put: async () => undefined,
+	newestQueuedExecution: async () => undefined,
 };
 
 /** A lock a crashed worker held frees itself after this; a live holder renews it every third of it. */
@@ -82,6 +89,18 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
 if untilMs > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
 return 0`;
+
+/**
+ * The data of the newest job in n8n's Bull queue `KEYS[1]` (Bull 4 keeps a counter `<queue>:id` and a hash
+ * `<queue>:<id>` per job; a finished job's hash may be gone already, so a few before it are tried).
+ */
+const NEWEST_JOB = `
+local id = tonumber(redis.call('GET', KEYS[1] .. ':id') or '0')
+for i = id, math.max(1, id - 50), -1 do
+  local data = redis.call('HGET', KEYS[1] .. ':' .. i, 'data')
+  if data then return data end
+end
+return false`;
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -159,6 +178,12 @@ async function connect(settings: QueueSettings): Promise<{ client: Client; where
 	};
 }
 
+/** The prefix of n8n's Bull keys: on a Redis cluster n8n wraps it in braces (RedisClientService.toValidPrefix). */
+function bullPrefix(prefix: string, client: Client): string {
+	if (!client.isCluster) return prefix;
+	return `${prefix.startsWith('{') ? '' : '{'}${prefix}${prefix.endsWith('}') ? '' : '}'}`;
+}
+
 /** The Redis-backed state; `prefix` keeps its keys apart (hash tags keep one account's keys on one slot). */
 export class RedisState implements SharedState {
 	readonly queueMode = true;
@@ -166,10 +191,15 @@ export class RedisState implements SharedState {
 	/** One poller per account in this process: local requests queue behind it, in order. */
 	private readonly turns = new Map<string, Promise<void>>();
 
+	/**
+	 * `prefix` is n8n's Bull prefix (QUEUE_BULL_PREFIX); `jobs` the key of n8n's Bull queue of executions
+	 * (`<prefix>:jobs`, the prefix in braces on a Redis cluster, as n8n writes it).
+	 */
 	constructor(
 		private readonly client: Client,
 		private readonly prefix: string,
 		private readonly leaseMs = LEASE_MS,
+		private readonly jobs = `${prefix}:jobs`,
 	) {}
 
 	private key(kind: string, name: string): string {
@@ -257,6 +287,13 @@ export class RedisState implements SharedState {
 		await this.client.set(this.key('record', name), JSON.stringify(value), 'PX', RECORD_TTL_MS);
 	}
 
+	async newestQueuedExecution(): Promise<number | undefined> {
+		const data = await this.client.eval(NEWEST_JOB, 1, this.jobs);
+		if (typeof data !== 'string') return undefined;
+		const id = Number((JSON.parse(data) as { executionId?: unknown }).executionId);
+		return Number.isSafeInteger(id) ? id : undefined;
+	}
+
 	async close(): Promise<void> {
 		await this.client.quit().catch(() => this.client.disconnect());
 	}
@@ -315,7 +352,8 @@ export async function sharedState(logger: Logger, readSettings: () => QueueSetti
 			);
 			return LOCAL;
 		}
-		const state = new RedisState(client, settings.prefix || 'bull');
+		const prefix = settings.prefix || 'bull';
+		const state = new RedisState(client, prefix, LEASE_MS, `${bullPrefix(prefix, client)}:jobs`);
 		closeOnShutdown();
 		logger.info(`Kore Contacts: queue mode: the request budget, rate-limit pauses and write locks are shared by all n8n processes through Redis at ${where}`);
 		return state;

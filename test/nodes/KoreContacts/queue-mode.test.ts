@@ -5,6 +5,8 @@
  */
 import type { IDataObject, INodeType, IWorkflowBase } from 'n8n-workflow';
 
+import { Redis } from 'ioredis';
+
 import { KoreContactsApi } from '../../../credentials/KoreContactsApi.credentials';
 import { nodeOutputs, runWorkflow } from '../../../scripts/lib/engine';
 import { KORE_NODE_TYPE, loadWorkflow } from '../../helpers/engine';
@@ -18,6 +20,8 @@ const saved = { ...process.env };
 
 /** How to close each "worker"'s Redis connection, as n8n's shutdown does. */
 const shutdowns: Array<() => Promise<void>> = [];
+/** Each "worker"'s way to drop the streams its lookup layer keeps for executions still queued. */
+const forgets: Array<() => void> = [];
 
 /** A fresh copy of the node's modules: one "worker process". */
 function worker(): INodeType {
@@ -26,12 +30,18 @@ function worker(): INodeType {
 		const { KoreContacts } = require('../../../nodes/KoreContacts/KoreContacts.node') as typeof import('../../../nodes/KoreContacts/KoreContacts.node');
 		const shared = require('../../../nodes/KoreContacts/transport/shared') as typeof import('../../../nodes/KoreContacts/transport/shared');
 		shutdowns.push(shared.closeSharedState);
+		forgets.push((require('../../../nodes/KoreContacts/lookup') as typeof import('../../../nodes/KoreContacts/lookup')).dropIdleStreams);
 		node = new KoreContacts();
 	});
 	return node;
 }
 
-async function run(node: INodeType, fixture: string, parameters: IDataObject, items: IDataObject[] = [{}], credentials: IDataObject = {}) {
+async function run(
+	node: INodeType,
+	fixture: string,
+	parameters: IDataObject,
+	{ items = [{}], credentials = {}, executionId }: { items?: IDataObject[]; credentials?: IDataObject; executionId?: string } = {},
+) {
 	const workflow: IWorkflowBase = loadWorkflow(fixture);
 	const kore = workflow.nodes.find((entry) => entry.type === KORE_NODE_TYPE)!;
 	Object.assign(kore.parameters, parameters);
@@ -40,6 +50,7 @@ async function run(node: INodeType, fixture: string, parameters: IDataObject, it
 		credentialType: new KoreContactsApi(),
 		credentials: { ...CREDENTIALS, ...credentials },
 		items,
+		executionId,
 	});
 	return { ...result, outputs: nodeOutputs(result, kore.name) as Array<Array<{ json: IDataObject }>> };
 }
@@ -107,7 +118,7 @@ describe('Two workers in queue mode, sharing n8n\'s Redis', () => {
 		const [a, b] = [worker(), worker()];
 		const limit = { requestsPerMinute: 3, rateLimitWindowMs: 600 };
 		const deletes = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map((id, i) =>
-			run(i % 2 ? a : b, 'delete-by-phone.json', { contactBy: 'id', contactId: id }, [{}], limit),
+			run(i % 2 ? a : b, 'delete-by-phone.json', { contactBy: 'id', contactId: id }, { credentials: limit }),
 		);
 		for (const result of await Promise.all(deletes)) expect(result.error).toBeUndefined();
 		sent.sort((x, y) => x - y);
@@ -126,5 +137,62 @@ describe('Two workers in queue mode, sharing n8n\'s Redis', () => {
 		expect(again.error).toBeUndefined();
 		expect(again.outputs[0][0].json).toMatchObject({ id: 'c9', alreadyDeleted: true });
 		expect(stream.count('DELETE')).toBe(1);
+	});
+});
+
+describe("Executions that waited in n8n's queue for a free worker slot", () => {
+	/** What n8n's main process leaves in Redis (Bull 4's keys) when it queues execution `executionId` as job `jobId`. */
+	async function queueExecution(prefix: string, jobId: number, executionId: string): Promise<void> {
+		const client = new Redis({ host: '127.0.0.1', port: redis.port });
+		try {
+			await client.set(`${prefix}:jobs:id`, jobId);
+			await client.hset(`${prefix}:jobs:${jobId}`, 'data', JSON.stringify({ workflowId: 'wf', executionId, loadStaticData: false }));
+		} finally {
+			await client.quit();
+		}
+	}
+	const deleteByPhone = (node: INodeType, i: number, executionId: string) =>
+		run(node, 'delete-by-phone.json', {}, { items: [{ phone: String(9000000000 + i) }], executionId });
+	afterEach(() => forgets.forEach((forget) => forget()));
+
+	test('one read answers every execution n8n had queued before it began, also those the worker starts after it', async () => {
+		queueMode('q5');
+		const stream = fakeStream(250);
+		await queueExecution('q5', 20, '120');
+		const a = worker();
+		expect((await deleteByPhone(a, 1, '101')).error).toBeUndefined();
+		expect(stream.count('GET')).toBe(3);
+		// a later wave on this worker: executions 110 and 120 were queued (their events had arrived) before that read
+		expect((await deleteByPhone(a, 2, '110')).error).toBeUndefined();
+		expect((await deleteByPhone(a, 3, '120')).error).toBeUndefined();
+		expect(stream.count('GET')).toBe(3);
+		// execution 121 was created after the read began: it waits for a read of its own
+		await queueExecution('q5', 21, '121');
+		expect((await deleteByPhone(a, 4, '121')).error).toBeUndefined();
+		expect(stream.count('GET')).toBe(6);
+		expect(['c1', 'c2', 'c3', 'c4'].map((id) => stream.byId(id)!.status)).toEqual(['INACTIVE', 'INACTIVE', 'INACTIVE', 'INACTIVE']);
+	});
+
+	test('a number given to a contact after the read began is found (on a read that began later), never guessed', async () => {
+		queueMode('q6');
+		const stream = fakeStream(250);
+		await queueExecution('q6', 7, '207');
+		const a = worker();
+		expect((await deleteByPhone(a, 1, '201')).error).toBeUndefined();
+		// elsewhere, c7 gets a new number; execution 205 (queued before the read) deletes by it
+		(stream.byId('c7')!.cellPhone as IDataObject).phoneNumber = '+919111111111';
+		const run205 = await run(a, 'delete-by-phone.json', {}, { items: [{ phone: '9111111111' }], executionId: '205' });
+		expect(run205.error).toBeUndefined();
+		expect(stream.byId('c7')!.status).toBe('INACTIVE');
+		// the read it shared did not show the number: the miss was checked on one more read
+		expect(stream.count('GET')).toBe(6);
+	});
+
+	test('not in queue mode, a later execution always reads afresh, whatever its number', async () => {
+		const stream = fakeStream(250);
+		const a = worker();
+		expect((await deleteByPhone(a, 1, '101')).error).toBeUndefined();
+		expect((await deleteByPhone(a, 2, '102')).error).toBeUndefined();
+		expect(stream.count('GET')).toBe(6);
 	});
 });

@@ -146,6 +146,24 @@ describe('Locks', () => {
 	});
 });
 
+describe("n8n's queue of executions", () => {
+	test('the newest execution n8n queued is read from its Bull keys; a finished job already removed is skipped', async () => {
+		const prefix = `bull${Math.random().toString(36).slice(2)}`;
+		const client = new Redis({ host: '127.0.0.1', port: redis.port });
+		clients.push(client);
+		const a = new RedisState(client, prefix);
+		expect(await a.newestQueuedExecution()).toBeUndefined();
+		await client.set(`${prefix}:jobs:id`, 12);
+		await client.hset(`${prefix}:jobs:11`, 'data', JSON.stringify({ workflowId: 'wf', executionId: '311' }));
+		// job 12 finished and n8n removed it: the newest one Redis still holds is 11
+		expect(await a.newestQueuedExecution()).toBe(311);
+		await client.hset(`${prefix}:jobs:12`, 'data', JSON.stringify({ workflowId: 'wf', executionId: '312' }));
+		expect(await a.newestQueuedExecution()).toBe(312);
+		await client.hset(`${prefix}:jobs:12`, 'data', JSON.stringify({ workflowId: 'wf', executionId: 'not-a-number' }));
+		expect(await a.newestQueuedExecution()).toBeUndefined();
+	});
+});
+
 describe('Records and mode', () => {
 	test('what one worker records the other reads', async () => {
 		const [a, b] = twoWorkers();
