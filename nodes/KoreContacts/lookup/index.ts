@@ -175,7 +175,7 @@ function release(state: StreamState): void {
 	);
 }
 
-/** Drops every idle stream at once, kept ones included (n8n shutting down; tests). */
+/** Drops every idle stream now, kept ones included (tests: a kept stream would outlive its test). */
 export function dropIdleStreams(): void {
 	for (const state of [...streams.values()]) {
 		state.retained?.abort();
