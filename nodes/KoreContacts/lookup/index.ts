@@ -46,6 +46,12 @@ interface Scan {
 	 * `covers`); undefined until the scan has asked, or when it is not known.
 	 */
 	createdBefore?: number;
+	/**
+	 * Queue mode: the newest execution among the lookups waiting for it (another worker's read that covers
+	 * it will do); undefined when one of them needs a read that begins after it was asked (`fresh`).
+	 */
+	need?: number;
+	fresh?: boolean;
 	done: Promise<void>;
 	/** How many lookups it served in all (for the log). */
 	served: number;
@@ -260,6 +266,8 @@ export class Lookups {
 			const running = state.running;
 			const scan =
 				running && (running.startSeq === undefined || covers(running, askedSeq, arrival)) ? running : (state.queued ??= this.queueScan(state, itemIndex));
+			if (arrival === undefined) scan.fresh = true;
+			else scan.need = Math.max(scan.need ?? arrival, arrival);
 			if (scan.served++ === 0) {
 				this.ctx.logger.info(
 					`Kore Contacts: lookups in stream ${state.streamId} wait for ${scan === state.running || !state.running ? 'a scan of the stream' : 'the next scan of the stream (one is in progress, but began before they were asked)'}; the scan's log line says how many shared it`,
@@ -290,26 +298,39 @@ export class Lookups {
 
 	/**
 	 * Reads every page of the stream. Kore's list is offset-paged, so each contact is kept once by id; the
-	 * page's clock value (its request's send) says how new each copy is.
+	 * page's clock value (its request's send) says how new each copy is. In queue mode another worker's read
+	 * may do instead (`sharedRead`), when it covers every execution waiting for this one.
 	 */
 	private async scan(state: StreamState, scan: Scan, itemIndex: number): Promise<void> {
 		const started = Date.now();
-		// asked before the first page is sent: every execution up to it existed before the scan began
-		scan.createdBefore = await (await this.client.shared()).newestQueuedExecution().catch(() => undefined);
+		const shared = await this.client.shared();
 		const contacts = new Map<string, Known>();
 		let pages = 0;
-		await this.client.listContacts(
-			state.streamId,
-			(results, seq) => {
-				pages++;
-				scan.startSeq ??= seq;
-				for (const contact of results) {
-					if (contact && contact.id !== undefined) contacts.set(String(contact.id), { contact, seq });
-				}
-			},
-			{ pageSize: PAGE_SIZE, itemIndex, detached: true, onSend: tick },
-		);
-		const startSeq = scan.startSeq ?? tick();
+		const readOwn = async () => {
+			// asked before the first page is sent: every execution up to it existed before the scan began
+			scan.createdBefore = await shared.newestQueuedExecution().catch(() => undefined);
+			await this.client.listContacts(
+				state.streamId,
+				(results, seq) => {
+					pages++;
+					scan.startSeq ??= seq;
+					for (const contact of results) {
+						if (contact && contact.id !== undefined) contacts.set(String(contact.id), { contact, seq });
+					}
+				},
+				{ pageSize: PAGE_SIZE, itemIndex, detached: true, onSend: tick },
+			);
+			return { createdBefore: scan.createdBefore, contacts: [...contacts.values()].map(({ contact }) => contact!) };
+		};
+		const shareable = !scan.fresh && (await shared.newestQueuedExecution().catch(() => undefined)) !== undefined;
+		const taken = await shared.sharedRead(state.key, shareable ? scan.need : undefined, readOwn);
+		if (taken) {
+			// Another worker's read: it began after n8n created every execution up to `createdBefore`, but when is
+			// not known on this process's clock, so it answers those executions' lookups only (startSeq 0).
+			scan.createdBefore = taken.createdBefore;
+			for (const contact of taken.contacts) if (contact?.id !== undefined) contacts.set(String(contact.id), { contact, seq: 0 });
+		}
+		const startSeq = taken ? 0 : (scan.startSeq ?? tick());
 		const byPhone = new Map<string, string[]>();
 		for (const [id, { contact }] of contacts) {
 			const phone = contact && storedPhone(contact.cellPhone);
@@ -317,12 +338,14 @@ export class Lookups {
 		}
 		state.scanned = { startSeq, createdBefore: scan.createdBefore, contacts, byPhone };
 		// Write answers the scan has superseded are no longer needed, nor is "unknown" from before it.
-		for (const [id, known] of state.written) {
+		for (const [id, known] of taken ? [] : state.written) {
 			const fromScan = contacts.get(id);
 			if ((fromScan && fromScan.seq > known.seq) || (!known.contact && known.seq < startSeq)) state.written.delete(id);
 		}
 		this.ctx.logger.info(
-			`Kore Contacts: scanned stream ${state.streamId}: ${contacts.size} contacts in ${pages} page(s), ${formatMs(Date.now() - started)}, shared by ${scan.served} lookup(s)`,
+			taken
+				? `Kore Contacts: took another worker's read of stream ${state.streamId}: ${contacts.size} contacts (it covers executions up to ${scan.createdBefore}), shared by ${scan.served} lookup(s)`
+				: `Kore Contacts: scanned stream ${state.streamId}: ${contacts.size} contacts in ${pages} page(s), ${formatMs(Date.now() - started)}, shared by ${scan.served} lookup(s)`,
 		);
 	}
 

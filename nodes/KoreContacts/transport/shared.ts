@@ -34,6 +34,19 @@ export interface SharedState {
 	 * with an id up to this one existed — its event had arrived — before the call.
 	 */
 	newestQueuedExecution(): Promise<number | undefined>;
+	/**
+	 * One read of a stream for all workers. Gives another worker's read that covers the executions up to
+	 * `need` (its `createdBefore` is at least that: published, or finished while this worker waited for it),
+	 * else runs `readOwn` — one worker at a time per stream — and publishes what it read for the others
+	 * (kept RETAIN_READ_MS). Outside queue mode, or with `need` unknown, it just runs `readOwn`.
+	 */
+	sharedRead(stream: string, need: number | undefined, readOwn: () => Promise<SharedRead>): Promise<SharedRead | undefined>;
+}
+
+/** A read of a stream: its contacts, and the newest execution n8n had queued before it began (queue mode). */
+export interface SharedRead {
+	createdBefore?: number;
+	contacts: IDataObject[];
 }
 
 const LOCAL: SharedState = {
@@ -44,10 +57,13 @@ const LOCAL: SharedState = {
 	get: async () => undefined,
 	put: async () => undefined,
 	newestQueuedExecution: async () => undefined,
+	sharedRead: async (_stream, _need, readOwn) => await readOwn().then(() => undefined),
 };
 
 /** A lock a crashed worker held frees itself after this; a live holder renews it every third of it. */
 export const LEASE_MS = 30_000;
+/** How long a read stays published for the other workers (the executions queued before it still start). */
+export const RETAIN_READ_MS = 60_000;
 /** What is kept of a contact's last write (long enough for a burst of events; Kore stays the truth). */
 const RECORD_TTL_MS = 15 * 60_000;
 const LOCK_POLL_MS = [20, 200];
@@ -101,6 +117,14 @@ for i = id, math.max(1, id - 50), -1 do
   if data then return data end
 end
 return false`;
+
+/** Publishes a read unless one that began later (covering more executions) is there already. */
+const PUBLISH_READ = `
+local known = tonumber(redis.call('HGET', KEYS[1], 'createdBefore') or '-1')
+if tonumber(ARGV[1]) < known then return 0 end
+redis.call('HSET', KEYS[1], 'createdBefore', ARGV[1], 'data', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -292,6 +316,34 @@ export class RedisState implements SharedState {
 		if (typeof data !== 'string') return undefined;
 		const id = Number((JSON.parse(data) as { executionId?: unknown }).executionId);
 		return Number.isSafeInteger(id) ? id : undefined;
+	}
+
+	async sharedRead(stream: string, need: number | undefined, readOwn: () => Promise<SharedRead>): Promise<SharedRead | undefined> {
+		const key = this.key('read', stream);
+		const readAndPublish = async () => {
+			const read = await readOwn();
+			if (read.createdBefore !== undefined) {
+				await this.client.eval(PUBLISH_READ, 1, key, read.createdBefore, JSON.stringify(read.contacts), RETAIN_READ_MS).catch(() => undefined);
+			}
+			return undefined;
+		};
+		if (need === undefined) return await readAndPublish();
+		const published = async (): Promise<SharedRead | undefined> => {
+			const createdBefore = Number(await this.client.hget(key, 'createdBefore'));
+			if (!(createdBefore >= need)) return undefined;
+			const data = await this.client.hget(key, 'data');
+			return data === null ? undefined : { createdBefore, contacts: JSON.parse(data) as IDataObject[] };
+		};
+		const ready = await published();
+		if (ready) return ready;
+		// One reader per stream at a time: a worker that waited for another's read takes it if it covers its
+		// executions, else reads itself.
+		const release = await this.lock([`read ${stream}`]);
+		try {
+			return (await published()) ?? (await readAndPublish());
+		} finally {
+			await release();
+		}
 	}
 
 	async close(): Promise<void> {

@@ -188,6 +188,49 @@ describe("Executions that waited in n8n's queue for a free worker slot", () => {
 		expect(stream.count('GET')).toBe(6);
 	});
 
+	test('one read for all workers: another worker takes the read that covers its execution instead of reading again', async () => {
+		queueMode('q7');
+		const stream = fakeStream(250);
+		await queueExecution('q7', 30, '330');
+		const [a, b] = [worker(), worker()];
+		expect((await deleteByPhone(a, 1, '301')).error).toBeUndefined();
+		expect(stream.count('GET')).toBe(3);
+		const onB = await deleteByPhone(b, 2, '320');
+		expect(onB.error).toBeUndefined();
+		expect(stream.count('GET')).toBe(3);
+		expect(onB.logs.map((line: { message: string }) => line.message)).toContainEqual(
+			expect.stringMatching(/^Kore Contacts: took another worker's read of stream st-1: 250 contacts \(it covers executions up to 330\)/),
+		);
+		// created after that read began: worker b reads for it
+		await queueExecution('q7', 31, '331');
+		expect((await deleteByPhone(b, 3, '331')).error).toBeUndefined();
+		expect(stream.count('GET')).toBe(6);
+		expect(['c1', 'c2', 'c3'].map((id) => stream.byId(id)!.status)).toEqual(['INACTIVE', 'INACTIVE', 'INACTIVE']);
+	});
+
+	test('two workers needing a read at once: one reads, the other waits for it and takes it', async () => {
+		queueMode('q8');
+		const stream = fakeStream(250);
+		await queueExecution('q8', 40, '440');
+		const [a, b] = [worker(), worker()];
+		const runs = await Promise.all([deleteByPhone(a, 1, '401'), deleteByPhone(b, 2, '402')]);
+		for (const result of runs) expect(result.error).toBeUndefined();
+		expect(stream.count('GET')).toBe(3);
+		expect(stream.count('DELETE')).toBe(2);
+	});
+
+	test("a number another worker's read does not show is looked for on this worker's own read, never guessed", async () => {
+		queueMode('q9');
+		const stream = fakeStream(250);
+		await queueExecution('q9', 50, '550');
+		const [a, b] = [worker(), worker()];
+		expect((await deleteByPhone(a, 1, '501')).error).toBeUndefined();
+		(stream.byId('c9')!.cellPhone as IDataObject).phoneNumber = '+919222222222';
+		expect((await deleteByPhone(b, '9222222222', '505')).error).toBeUndefined();
+		expect(stream.byId('c9')!.status).toBe('INACTIVE');
+		expect(stream.count('GET')).toBe(6);
+	});
+
 	test('not in queue mode, a later execution always reads afresh, whatever its number', async () => {
 		const stream = fakeStream(250);
 		const a = worker();
