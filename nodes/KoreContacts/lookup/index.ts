@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { storedPhone } from '../helpers/phone';
 import type { KoreClient } from '../transport';
 import { formatMs } from '../transport/errors';
+import { RETAIN_READ_MS } from '../transport/shared';
 
 /**
  * The contact lookup layer. Kore has no get-one and no search endpoint, only the offset-paged list, so
@@ -16,14 +17,16 @@ import { formatMs } from '../transport/errors';
  * - **Writes feed back.** Kore's answer to a write (the contact as it now is) is kept as the newest
  *   knowledge of that contact, and writes to one contact are serialized, each merging on top of it.
  * - **Correct under concurrent change.** A miss, or several matches, on a scan is checked again on a scan
- *   that started after it before the lookup fails: a delete during a scan can shift Kore's pages.
+ *   that started after it before the lookup fails. (A read mends the pages a delete shifts under it, see
+ *   `KoreClient.listContacts`; a create and a delete at once can still hide a contact from one read.)
  * - **Bounded memory.** A stream's state lives while an execution holds it (a lease) or a scan runs, and
  *   is dropped after (in queue mode a minute after: see below).
  * - **Queue mode: arrival, not start.** n8n's workers start queued executions only as slots free up (10 at a
  *   time by default), long after their events arrived. A lookup is also answered by a scan that began after
  *   n8n had created its execution (n8n numbers executions in creation order; the scan notes the newest one
  *   n8n had queued before its first page), so one scan serves every execution queued before it, whenever
- *   each starts; an idle stream's last scan is kept a minute for the executions still queued.
+ *   each starts; an idle stream's last scan is kept a minute for the executions still queued, and published
+ *   in n8n's Redis for the other workers (`sharedRead`): one read serves the burst across workers.
  *
  * State is per Kore host + account + stream, shared by every execution of the node in this process.
  */
@@ -160,8 +163,9 @@ export function heldStreams(): number {
 }
 
 /**
- * Drops a stream no one uses. In queue mode its last scan is kept a while first (RETAIN_MS): executions n8n
- * had queued before that scan began may still start on this worker, and it answers them (see `covers`).
+ * Drops a stream no one uses. In queue mode its last scan is kept a while first (RETAIN_READ_MS, as long as it
+ * stays published for the other workers): executions n8n had queued before that scan began may still start on
+ * this worker, and it answers them (see `covers`).
  */
 function release(state: StreamState): void {
 	if (!state.idle() || streams.get(state.key) !== state) return;
@@ -172,7 +176,7 @@ function release(state: StreamState): void {
 	if (state.retained) return;
 	const retained = new AbortController();
 	state.retained = retained;
-	void sleep(RETAIN_MS, retained.signal).then(
+	void sleep(RETAIN_READ_MS, retained.signal).then(
 		() => {
 			state.retained = undefined;
 			if (state.idle() && streams.get(state.key) === state) streams.delete(state.key);
@@ -189,9 +193,6 @@ export function dropIdleStreams(): void {
 		if (state.idle()) streams.delete(state.key);
 	}
 }
-
-/** How long an idle stream's last scan is kept in queue mode. */
-const RETAIN_MS = 60_000;
 
 /**
  * Whether a scan answers a lookup asked at `askedSeq` — for the execution `arrival` (queue mode: its id,
