@@ -36,21 +36,25 @@ export function requiredText(ctx: IExecuteFunctions, name: string, index: number
 	return value;
 }
 
-/** A required identifier (Stream ID, Contact ID): not blank, and usable as one URL path segment. */
-export function requiredId(ctx: IExecuteFunctions, name: string, index: number): string {
-	const value = requiredText(ctx, name, index);
+/** `value` of the identifier `name`, refused if it cannot be one URL path segment ("." or ".."). */
+function pathSegment(ctx: IExecuteFunctions, name: string, index: number, value: string): string {
 	if (value === '.' || value === '..') {
 		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "${labelOf(name)}" cannot be "${value}"`, { itemIndex: index });
 	}
 	return value;
 }
 
+/** A required identifier (Stream ID, Contact ID): not blank, and usable as one URL path segment. */
+export function requiredId(ctx: IExecuteFunctions, name: string, index: number): string {
+	return pathSegment(ctx, name, index, requiredText(ctx, name, index));
+}
+
 /**
  * The stream item `index` acts on: the node's Stream ID, or — when that is empty — the credential's
- * (`defaultStreamId`). The one place that decides it, for every operation.
+ * (`defaultStreamId`, trimmed when the credential was read). The one place that decides it, for every operation.
  */
 export function streamIdFor(ctx: IExecuteFunctions, index: number, defaultStreamId: string): string {
-	const value = textParameter(ctx, 'streamId', index) || defaultStreamId.trim();
+	const value = textParameter(ctx, 'streamId', index) || defaultStreamId;
 	if (value === '') {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -62,8 +66,5 @@ export function streamIdFor(ctx: IExecuteFunctions, index: number, defaultStream
 			},
 		);
 	}
-	if (value === '.' || value === '..') {
-		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "Stream ID" cannot be "${value}"`, { itemIndex: index });
-	}
-	return value;
+	return pathSegment(ctx, 'streamId', index, value);
 }

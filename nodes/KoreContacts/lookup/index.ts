@@ -417,14 +417,21 @@ export class Lookups {
 		return record && !isActive(record) ? record : undefined;
 	}
 
+	/** Queue mode: the contacts the last write by any worker gave one of these numbers, as [number, id]. */
+	private async sharedPhoneOwners(state: StreamState, candidates: string[]): Promise<Array<[string, string]>> {
+		const shared = await this.client.shared();
+		const owners: Array<[string, string]> = [];
+		for (const phone of shared.queueMode ? candidates : []) {
+			const pointer = await shared.get(`phone ${state.key}\n${phone}`);
+			if (pointer?.id !== undefined) owners.push([phone, String(pointer.id)]);
+		}
+		return owners;
+	}
+
 	/** Queue mode: the active contact another worker's write gave one of these numbers, if any. */
 	private async sharedByPhone(state: StreamState, candidates: string[]): Promise<IDataObject | undefined> {
-		const shared = await this.client.shared();
-		if (!shared.queueMode) return undefined;
-		for (const phone of candidates) {
-			const pointer = await shared.get(`phone ${state.key}\n${phone}`);
-			if (pointer?.id === undefined) continue;
-			const contact = await this.sharedCopy(state, String(pointer.id), state.view(String(pointer.id))?.contact);
+		for (const [phone, id] of await this.sharedPhoneOwners(state, candidates)) {
+			const contact = await this.sharedCopy(state, id, state.view(id)?.contact);
 			if (contact && isActive(contact) && storedPhone(contact.cellPhone) === phone) return contact;
 		}
 		return undefined;
@@ -502,10 +509,8 @@ export class Lookups {
 			if (found.inactive.length > 0) return { contact: found.inactive[found.inactive.length - 1], gone: true };
 			const phone = candidates.find((candidate) => deletedRecently(`${state.key}\nphone ${candidate}`));
 			if (phone) return { contact: { cellPhone: { phoneNumber: phone }, status: 'INACTIVE' }, gone: true };
-			const shared = await this.client.shared();
-			for (const candidate of shared.queueMode ? candidates : []) {
-				const pointer = await shared.get(`phone ${state.key}\n${candidate}`);
-				const gone = pointer?.id === undefined ? undefined : await this.knownDeleted(state, String(pointer.id));
+			for (const [, id] of await this.sharedPhoneOwners(state, candidates)) {
+				const gone = await this.knownDeleted(state, id);
 				if (gone) return { contact: gone, gone: true };
 			}
 		}

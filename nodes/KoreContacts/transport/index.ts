@@ -357,9 +357,10 @@ export class KoreClient {
 			});
 			const results = Array.isArray(page?.results) ? (page.results as IDataObject[]) : [];
 			const ids = results.map((contact) => String(contact.id));
+			const joined = ids.join('\n');
 			// a server that ignores skip answers a step forward with the same page (a step back may, rightly)
-			if (steps === 0 && ids.length > 0 && ids.join('\n') === previousIds) return;
-			previousIds = ids.join('\n');
+			if (steps === 0 && ids.length > 0 && joined === previousIds) return;
+			previousIds = joined;
 			const count = typeof page?.totalResults === 'number' ? page.totalResults : undefined;
 			const drop = count === undefined || lastCount === undefined ? 0 : lastCount - count;
 			lastCount = count;
