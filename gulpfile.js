@@ -24,7 +24,7 @@ const EXTERNAL = ['n8n-workflow'];
 /**
  * Libraries bundled into a file of their own, dist/vendor/<name>.js, that dist/bundle.js requires: those
  * that n8n Cloud's rules flag (timers, `process`, Node built-ins), so the package test can tell their code from
- * ours. ioredis is used only in n8n's queue mode (see nodes/KoreContacts/transport/shared.ts).
+ * ours. ioredis is used only in n8n's queue mode (see nodes/KoreContacts/queue/).
  */
 const VENDOR = ['ioredis'];
 const VENDOR_DIR = path.join(OUT_DIR, 'vendor');

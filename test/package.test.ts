@@ -48,10 +48,10 @@ const CLOUD_RULES = ['@n8n/community-nodes/no-restricted-globals', '@n8n/communi
  * variants), and ioredis, the Redis client n8n itself uses, bundled into its own file dist/vendor/ioredis.js
  * (it uses timers and Node built-ins).
  */
-const CLOUD_ONLY_PLACES = { source: ['nodes/KoreContacts/transport/shared.ts'], tarball: ['dist/vendor/ioredis.js'] };
+const CLOUD_ONLY_PLACES = { source: ['nodes/KoreContacts/queue/environment.ts'], tarball: ['dist/vendor/ioredis.js'] };
 
 const PROCESS = "Use of restricted global 'process' is not allowed";
-/** shared.ts's read of n8n's `<NAME>_FILE` settings, as the source ("Import of") and the bundle ("Require of") show it. */
+/** environment.ts's read of n8n's `<NAME>_FILE` settings, as the source ("Import of") and the bundle ("Require of") show it. */
 const READS_FILES = /^(Import|Require) of 'node:fs' is not allowed/;
 const queueSettingsRead = (finding: Finding) => finding.message === PROCESS || READS_FILES.test(finding.message);
 
@@ -61,7 +61,7 @@ function allowed(finding: Finding, leg: 'source' | 'tarball'): boolean {
 	}
 	// ioredis logs a few warnings with console; it is not the package's code
 	if (leg === 'tarball' && finding.rule === 'no-console' && CLOUD_ONLY_PLACES.tarball.includes(finding.file)) return true;
-	// the bundle's `process` and `node:fs` are shared.ts's (checked on the source leg: no other source file uses them)
+	// the bundle's `process` and `node:fs` are queue/environment.ts's (checked on the source leg: no other source file uses them)
 	if (leg === 'tarball' && finding.file === 'dist/bundle.js' && queueSettingsRead(finding)) return true;
 	return (
 		leg === 'source' &&
@@ -288,7 +288,7 @@ describe("n8n's scanner (@n8n/scan-community-package analyzePackage)", () => {
 		expect(unexpectedFindings(result.findings, 'tarball')).toEqual([]);
 		// no more uses of `process` and `node:fs` in the bundle than the one source file that reads n8n's queue settings has
 		const readsIn = (findings: Finding[], file: string) => findings.filter((f) => f.file === file && queueSettingsRead(f)).length;
-		expect(readsIn(result.findings, 'dist/bundle.js')).toBeLessThanOrEqual(readsIn(scan('source', ROOT, work).findings, 'nodes/KoreContacts/transport/shared.ts'));
+		expect(readsIn(result.findings, 'dist/bundle.js')).toBeLessThanOrEqual(readsIn(scan('source', ROOT, work).findings, 'nodes/KoreContacts/queue/environment.ts'));
 	}, 60_000);
 
 	test('finds nothing in the sources but the allowed library imports and the one read of n8n\'s queue settings', () => {

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { description as contactDescription } from './actions/contact';
 import { router } from './actions/router';
-import { testKoreCredential } from './transport/credentialTest';
+import { testKoreCredential } from './methods/credentialTest';
 
 export class KoreContacts implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,7 +33,7 @@ export class KoreContacts implements INodeType {
 	};
 
 	methods = {
-		// The credential's Test: Kore tells its 401 refusals apart only in the body (see transport/credentialTest.ts).
+		// The credential's Test: Kore tells its 401 refusals apart only in the body (see methods/credentialTest.ts).
 		credentialTest: { koreContactsApiTest: testKoreCredential },
 	};
 

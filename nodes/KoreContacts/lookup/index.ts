@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { storedPhone } from '../helpers/phone';
 import type { KoreClient } from '../transport';
 import { formatMs } from '../transport/errors';
-import { RETAIN_READ_MS } from '../transport/shared';
+import { RETAIN_READ_MS } from '../queue';
 
 /**
  * The contact lookup layer. Kore has no get-one and no search endpoint, only the offset-paged list, so

@@ -13,8 +13,8 @@ import {
 	koreRateLimitError,
 } from './errors';
 import { pacerFor } from './pacing';
-import { sharedState } from './shared';
-import type { SharedState } from './shared';
+import { sharedState } from '../queue';
+import type { SharedState } from '../queue';
 import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';

@@ -28,7 +28,7 @@ function worker(): INodeType {
 	let node!: INodeType;
 	jest.isolateModules(() => {
 		const { KoreContacts } = require('../../../nodes/KoreContacts/KoreContacts.node') as typeof import('../../../nodes/KoreContacts/KoreContacts.node');
-		const shared = require('../../../nodes/KoreContacts/transport/shared') as typeof import('../../../nodes/KoreContacts/transport/shared');
+		const shared = require('../../../nodes/KoreContacts/queue') as typeof import('../../../nodes/KoreContacts/queue');
 		shutdowns.push(shared.closeSharedState);
 		forgets.push((require('../../../nodes/KoreContacts/lookup') as typeof import('../../../nodes/KoreContacts/lookup')).dropIdleStreams);
 		node = new KoreContacts();

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { Redis } from 'ioredis';
 
-import { RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/transport/shared';
+import { RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/queue';
 import { startRedis } from '../../../helpers/redis';
 import type { TestRedis } from '../../../helpers/redis';
 
@@ -211,7 +211,7 @@ describe('Records and mode', () => {
 		let queueMode: boolean | undefined;
 		await new Promise<void>((resolve) =>
 			jest.isolateModules(() => {
-				const fresh = require('../../../../nodes/KoreContacts/transport/shared') as typeof import('../../../../nodes/KoreContacts/transport/shared');
+				const fresh = require('../../../../nodes/KoreContacts/queue') as typeof import('../../../../nodes/KoreContacts/queue');
 				void fresh
 					.sharedState(logger, () => fresh.queueSettingsFrom({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_PASSWORD_FILE: '/nonexistent/redis_password' }))
 					.then((state) => {
@@ -230,7 +230,7 @@ describe('Records and mode', () => {
 		const lines: string[] = [];
 		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
 		jest.isolateModules(() => {
-			const fresh = require('../../../../nodes/KoreContacts/transport/shared') as typeof import('../../../../nodes/KoreContacts/transport/shared');
+			const fresh = require('../../../../nodes/KoreContacts/queue') as typeof import('../../../../nodes/KoreContacts/queue');
 			void fresh.sharedState(logger, () => ({})).then((state) => lines.push(`queueMode=${state.queueMode}`));
 		});
 		await new Promise((resolve) => setTimeout(resolve, 50));

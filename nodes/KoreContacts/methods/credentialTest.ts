@@ -5,11 +5,11 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { KoreCredentialError, authenticateRequest, readCredentials } from './auth';
-import { errorCode, isRateLimitResponse, koreErrorText, networkText } from './errors';
-import { contactsPath } from './index';
-import { pacerFor } from './pacing';
-import type { PacingSlot } from './pacing';
+import { KoreCredentialError, authenticateRequest, readCredentials } from '../transport/auth';
+import { errorCode, isRateLimitResponse, koreErrorText, networkText } from '../transport/errors';
+import { contactsPath } from '../transport';
+import { pacerFor } from '../transport/pacing';
+import type { PacingSlot } from '../transport/pacing';
 
 /** How long the Test waits for Kore to answer, and for a free slot of the account's rate limit. */
 const TEST_TIMEOUT_MS = 20_000;

@@ -1,0 +1,60 @@
+/** The Lua scripts the queue-mode state runs in n8n's Redis (each one atomic there). */
+
+/**
+ * One rolling window per account, timed by Redis's own clock: a sorted set of the slots taken by every
+ * process, each scored with when it frees. A grant takes a slot until `inFlight` + `window` from now; the
+ * request's `done` (DONE) moves that to a window after its answer, as the in-process pacer does. Returns 0
+ * (granted) or how long to wait. A pause key holds all grants until its time.
+ */
+export const BUDGET = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > now then return paused - now end
+local limit, window, inFlight = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local used = redis.call('ZCARD', KEYS[1])
+if used < limit then
+  redis.call('ZADD', KEYS[1], now + inFlight + window, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], inFlight + window)
+  return 0
+end
+local frees = tonumber(redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')[2]) - now
+if frees > window then return tonumber(ARGV[5]) end
+return math.max(1, frees)`;
+
+export const DONE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
+return 0`;
+
+export const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+if untilMs > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
+return 0`;
+
+/**
+ * The data of the newest job in n8n's Bull queue `KEYS[1]` (Bull 4 keeps a counter `<queue>:id` and a hash
+ * `<queue>:<id>` per job; a finished job's hash may be gone already, so a few before it are tried).
+ */
+export const NEWEST_JOB = `
+local id = tonumber(redis.call('GET', KEYS[1] .. ':id') or '0')
+for i = id, math.max(1, id - 50), -1 do
+  local data = redis.call('HGET', KEYS[1] .. ':' .. i, 'data')
+  if data then return data end
+end
+return false`;
+
+/** Publishes a read unless one that began later (covering more executions) is there already. */
+export const PUBLISH_READ = `
+local known = tonumber(redis.call('HGET', KEYS[1], 'createdBefore') or '-1')
+if tonumber(ARGV[1]) < known then return 0 end
+redis.call('HSET', KEYS[1], 'createdBefore', ARGV[1], 'data', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+export const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+export const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
