@@ -8,12 +8,15 @@ import path from 'node:path';
 
 import { Redis } from 'ioredis';
 
-import { RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/queue';
+import { Patience, RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/queue';
 import { startRedis } from '../../../helpers/redis';
 import type { TestRedis } from '../../../helpers/redis';
 
 let redis: TestRedis;
 const clients: Redis[] = [];
+const quiet = { info: () => undefined, warn: () => undefined } as never;
+const patience = () => new Patience('test', quiet, 2_000);
+const wait = { timeoutMs: 10_000, what: 'contact "c1"' };
 
 /** Two workers with one key prefix, as two n8n processes of one installation. */
 function twoWorkers(leaseMs?: number): [RedisState, RedisState] {
@@ -21,7 +24,7 @@ function twoWorkers(leaseMs?: number): [RedisState, RedisState] {
 	return [0, 1].map(() => {
 		const client = new Redis({ host: '127.0.0.1', port: redis.port });
 		clients.push(client);
-		return new RedisState(client, prefix, leaseMs);
+		return new RedisState(client, prefix, { patience: patience(), leaseMs });
 	}) as [RedisState, RedisState];
 }
 
@@ -109,11 +112,11 @@ describe('Locks', () => {
 		const [a, b] = twoWorkers();
 		const order: string[] = [];
 		const hold = async (state: RedisState, name: string) => {
-			const release = await state.lock(['contact c1']);
+			const lease = await state.lock(['contact c1'], wait);
 			order.push(`${name} in`);
 			await new Promise((resolve) => setTimeout(resolve, 100));
 			order.push(`${name} out`);
-			await release();
+			await lease.release();
 		};
 		await Promise.all([hold(a, 'a'), hold(b, 'b')]);
 		expect([order.slice(0, 2), order.slice(2)].map((pair) => pair[0].split(' ')[0] === pair[1].split(' ')[0])).toEqual([true, true]);
@@ -121,27 +124,27 @@ describe('Locks', () => {
 
 	test('a lock a crashed worker held frees itself when its lease runs out', async () => {
 		const [a, b] = twoWorkers(300);
-		await a.lock(['contact c2']);
+		await a.lock(['contact c2'], wait);
 		// worker a "crashes": it never releases, and its renewal stops with its connection
 		clients[clients.length - 2].disconnect();
 		const started = Date.now();
-		const release = await b.lock(['contact c2']);
+		const lease = await b.lock(['contact c2'], wait);
 		expect(Date.now() - started).toBeLessThan(3000);
-		await release();
+		await lease.release();
 	});
 
 	test('a live holder keeps its lock past the lease by renewing it', async () => {
 		const [a, b] = twoWorkers(300);
-		const release = await a.lock(['contact c3']);
+		const lease = await a.lock(['contact c3'], wait);
 		let bGot = false;
-		const bWaits = b.lock(['contact c3']).then((releaseB) => {
+		const bWaits = b.lock(['contact c3'], wait).then((leaseB) => {
 			bGot = true;
-			return releaseB;
+			return leaseB;
 		});
 		await new Promise((resolve) => setTimeout(resolve, 900));
 		expect(bGot).toBe(false);
-		await release();
-		await (await bWaits)();
+		await lease.release();
+		await (await bWaits).release();
 		expect(bGot).toBe(true);
 	});
 });
@@ -151,7 +154,7 @@ describe("n8n's queue of executions", () => {
 		const prefix = `bull${Math.random().toString(36).slice(2)}`;
 		const client = new Redis({ host: '127.0.0.1', port: redis.port });
 		clients.push(client);
-		const a = new RedisState(client, prefix);
+		const a = new RedisState(client, prefix, { patience: patience() });
 		expect(await a.newestQueuedExecution()).toBeUndefined();
 		await client.set(`${prefix}:jobs:id`, 12);
 		await client.hset(`${prefix}:jobs:11`, 'data', JSON.stringify({ workflowId: 'wf', executionId: '311' }));
@@ -165,11 +168,23 @@ describe("n8n's queue of executions", () => {
 });
 
 describe('Records and mode', () => {
-	test('what one worker records the other reads', async () => {
+	test('what one worker records the other reads; a record is replaced only by one with a later position', async () => {
 		const [a, b] = twoWorkers();
-		await a.put('contact x', { id: 'x', firstName: 'Ada' });
-		expect(await b.get('contact x')).toEqual({ id: 'x', firstName: 'Ada' });
-		expect(await b.get('contact y')).toBeUndefined();
+		await a.publish('contact x', { pos: 5, contact: { id: 'x', firstName: 'Ada' } });
+		expect(await b.record('contact x')).toEqual({ pos: 5, contact: { id: 'x', firstName: 'Ada' } });
+		expect(await b.record('contact y')).toBeUndefined();
+		await b.publish('contact x', { pos: 4, contact: { id: 'x', firstName: 'Older' } });
+		expect((await a.record('contact x'))?.contact).toEqual({ id: 'x', firstName: 'Ada' });
+		await b.publish('contact x', { pos: 6, pending: true });
+		expect(await a.record('contact x')).toEqual({ pos: 6, pending: true });
+	});
+
+	test('one order for every worker: positions from two workers never repeat and always grow', async () => {
+		const [a, b] = twoWorkers();
+		const taken = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).nextPosition()));
+		expect(new Set(taken).size).toBe(40);
+		const later = await a.nextPosition();
+		expect(later).toBeGreaterThan(Math.max(...taken));
 	});
 
 	test('n8n\'s QUEUE_BULL_REDIS_* settings are read as n8n reads them', () => {
