@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { Patience, RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/queue';
 import { startRedis } from '../../../helpers/redis';
 import type { TestRedis } from '../../../helpers/redis';
+import { startRedisProxy } from '../../../helpers/redis-proxy';
 
 let redis: TestRedis;
 const clients: Redis[] = [];
@@ -31,7 +32,9 @@ function twoWorkers(leaseMs?: number): [RedisState, RedisState] {
 beforeAll(async () => {
 	redis = await startRedis();
 });
+const shutdownsHere: Array<() => Promise<void>> = [];
 afterAll(async () => {
+	await Promise.all(shutdownsHere.map((close) => close()));
 	await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
 	await redis.stop();
 });
@@ -149,6 +152,55 @@ describe('Locks', () => {
 	});
 });
 
+describe('Leases that cannot silently lapse', () => {
+	/** A worker whose Redis connection goes through a proxy that a test can cut. */
+	async function behindProxy(leaseMs: number, prefix: string) {
+		const proxy = await startRedisProxy(redis.port);
+		const client = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: 1 });
+		clients.push(client);
+		return { proxy, state: new RedisState(client, prefix, { patience: patience(), leaseMs }) };
+	}
+	const direct = (prefix: string) => {
+		const client = new Redis({ host: '127.0.0.1', port: redis.port });
+		clients.push(client);
+		return new RedisState(client, prefix, { patience: patience(), leaseMs: 900 });
+	};
+
+	test('a renewal that fails in a Redis blip is tried again: the holder keeps its lock', async () => {
+		const prefix = `lease${Math.random().toString(36).slice(2)}`;
+		const { proxy, state: a } = await behindProxy(900, prefix);
+		try {
+			const lease = await a.lock(['contact c1'], wait);
+			// the first renewal (at a third of the lease) falls in the blip
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			proxy.cut();
+			await new Promise((resolve) => setTimeout(resolve, 350));
+			proxy.restore();
+			// well past the lease: the other worker still cannot have the lock, and the holder may still send
+			await expect(direct(prefix).lock(['contact c1'], { ...wait, timeoutMs: 1_500 })).rejects.toThrow(/held it for more than/);
+			await expect(lease.extend(1_000)).resolves.toBeUndefined();
+			await lease.release();
+		} finally {
+			await proxy.close();
+		}
+	});
+
+	test('a holder whose lease may have lapsed does not send: extend refuses, and the other worker has the lock', async () => {
+		const prefix = `lease${Math.random().toString(36).slice(2)}`;
+		const { proxy, state: a } = await behindProxy(600, prefix);
+		try {
+			const lease = await a.lock(['contact c2'], { ...wait, what: 'contact "c2"' });
+			proxy.cut();
+			const other = await direct(prefix).lock(['contact c2'], { ...wait, timeoutMs: 5_000 });
+			proxy.restore();
+			await expect(lease.extend(1_000)).rejects.toThrow(/^the lock on contact "c2" may have lapsed/);
+			await other.release();
+		} finally {
+			await proxy.close();
+		}
+	});
+});
+
 describe("n8n's queue of executions", () => {
 	test('the newest execution n8n queued is read from its Bull keys; a finished job already removed is skipped', async () => {
 		const prefix = `bull${Math.random().toString(36).slice(2)}`;
@@ -252,12 +304,34 @@ describe('Records and mode', () => {
 		expect(lines).toEqual(['Kore Contacts: pacing and write locks are kept in this n8n process (n8n is not in queue mode)', 'queueMode=false']);
 	});
 
-	test('queue mode with no reachable Redis: in-process only, with a warning that says why', async () => {
+	test('queue mode with no reachable Redis: still queue mode, never one process alone; calls wait for Redis, then fail clearly', async () => {
 		const lines: string[] = [];
 		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
-		const state = await sharedState(logger, () => ({ mode: 'queue', host: '127.0.0.1', port: '1' }));
-		expect(state.queueMode).toBe(false);
-		expect(lines[0]).toMatch(/^Kore Contacts: n8n runs in queue mode but its Redis at 127.0.0.1:1 could not be reached/);
+		const proxy = await startRedisProxy(redis.port);
+		proxy.cut();
+		try {
+			let state!: import('../../../../nodes/KoreContacts/queue').SharedState;
+			await new Promise<void>((resolve) =>
+				jest.isolateModules(() => {
+					const fresh = require('../../../../nodes/KoreContacts/queue') as typeof import('../../../../nodes/KoreContacts/queue');
+					fresh.queueTiming.redisWaitMs = 1_500;
+					shutdownsHere.push(fresh.closeSharedState);
+					void fresh.sharedState(logger, () => ({ mode: 'queue', host: '127.0.0.1', port: String(proxy.port) })).then((opened) => {
+						state = opened;
+						resolve();
+					});
+				}),
+			);
+			expect(state.queueMode).toBe(true);
+			await expect(state.nextPosition()).rejects.toThrow(/^n8n's Redis at 127\.0\.0\.1:\d+ did not answer for \d+ s/);
+			expect(lines).toContainEqual(expect.stringMatching(/^Kore Contacts: n8n's Redis at 127\.0\.0\.1:\d+ does not answer/));
+			// Redis back: the same state uses it
+			proxy.restore();
+			expect(await state.nextPosition()).toBeGreaterThan(0);
+			expect(lines).toContainEqual(expect.stringMatching(/^Kore Contacts: n8n's Redis at 127\.0\.0\.1:\d+ answers again/));
+		} finally {
+			await proxy.close();
+		}
 	});
 });
 
