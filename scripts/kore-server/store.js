@@ -307,17 +307,19 @@ class Stream {
 
 	/**
 	 * Inserts new contacts all-or-nothing: a phone number already held by an ACTIVE contact, or repeated inside the
-	 * batch, rejects the whole batch.
+	 * batch, rejects the whole batch. Contacts in `asStored` (seed data Kore may hold but its API would refuse) are
+	 * not checked against the other numbers; their ids must still be new.
 	 * @param {Contact[]} contacts
+	 * @param {Set<Contact>} [asStored]
 	 * @returns {{ ok: true, contacts: Contact[] } | { ok: false, error: ItemError }}
 	 */
-	insertAll(contacts) {
+	insertAll(contacts, asStored) {
 		const seen = new Set();
 		for (const c of contacts) {
 			if (this.byId.has(c.id)) return { ok: false, error: { kind: 'duplicate', msg: `Contact id ${c.id} already exists` } };
 			if (c.status !== 'ACTIVE') continue;
 			const p = c.cellPhone.phoneNumber;
-			if (this.byPhone.has(p) || seen.has(p)) {
+			if (!asStored?.has(c) && (this.byPhone.has(p) || seen.has(p))) {
 				return { ok: false, error: duplicatePhone(p) };
 			}
 			seen.add(p);
@@ -326,7 +328,7 @@ class Stream {
 		for (const c of contacts) {
 			this.byId.set(c.id, c);
 			if (c.status === 'ACTIVE') {
-				this.byPhone.set(c.cellPhone.phoneNumber, c.id);
+				if (!this.byPhone.has(c.cellPhone.phoneNumber)) this.byPhone.set(c.cellPhone.phoneNumber, c.id);
 				this.activeCount++;
 			}
 		}
