@@ -7,7 +7,8 @@
  * at a chosen moment (e.g. from a hook, between two pages of a scan).
  */
 
-const { render, validateContactInput } = require('./store');
+const { render } = require('./store');
+const { validateContactInput } = require('./validation');
 const { actorOf } = require('./auth');
 const { seedContacts, ownerOf } = require('./seeds');
 

@@ -6,7 +6,7 @@
  * action), and latency. The pipeline takes a fault when a request arrives and runs the hooks once its body is read.
  */
 
-const { isPlainObject } = require('./store');
+const { isPlainObject } = require('./validation');
 
 /**
  * @typedef {import('./index').FaultAction} FaultAction

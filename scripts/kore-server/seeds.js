@@ -5,7 +5,7 @@
  * `seedContacts`, which puts seed contacts into the store (at start, on reset(), and by addContacts()).
  */
 
-const { validateContactInput, normalizeCountryCode } = require('./store');
+const { validateContactInput, normalizeCountryCode } = require('./validation');
 const { actorOf } = require('./auth');
 
 /**

@@ -7,7 +7,8 @@
  * still 200. A body of the wrong shape, empty, or over `maxBulk` items is a 412 for the whole request.
  */
 
-const { render, validateContactInput, isPlainObject } = require('../store');
+const { render } = require('../store');
+const { validateContactInput, isPlainObject } = require('../validation');
 const { actorOf } = require('../auth');
 const { validation, failedRecord, notFound } = require('../errors');
 const { requireArray } = require('./create');

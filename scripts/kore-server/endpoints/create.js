@@ -6,7 +6,8 @@
  * array of created contacts. `createAll` is shared with Import CSV.
  */
 
-const { render, validateContactInput } = require('../store');
+const { render } = require('../store');
+const { validateContactInput } = require('../validation');
 const { actorOf } = require('../auth');
 const { validation, throwItemError } = require('../errors');
 

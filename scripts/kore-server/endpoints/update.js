@@ -6,7 +6,8 @@
  * contact has is refused.
  */
 
-const { render, validateContactInput, isPlainObject } = require('../store');
+const { render } = require('../store');
+const { validateContactInput, isPlainObject } = require('../validation');
 const { actorOf } = require('../auth');
 const { validation, throwItemError, notFound } = require('../errors');
 
