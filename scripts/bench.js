@@ -12,7 +12,7 @@
  *   npm run bench -- lookups 3000/40 20000/500   # the same, with chosen S/N pairs
  *   BENCH_LOG=1 npm run bench -- lookups         # … printing the node's log lines (scans, pacing) as they come
  *   npm run bench -- queue        # only the queue-mode figures: the same burst of webhook events through a REAL
- *                                 # n8n (scripts/e2e/queue-lab.js) as one process and as main + 1, 2, 3 workers
+ *                                 # n8n (scripts/n8n-harness/queue-lab.js) as one process and as main + 1, 2, 3 workers
  *                                 # (needs redis-server and PostgreSQL: .ci/install-services; n8n in
  *                                 # N8N_E2E_CACHE, as for npm run test:e2e). BENCH_QUEUE_EVENTS, BENCH_QUEUE_CONTACTS,
  *                                 # BENCH_QUEUE_WORKERS=1,2,3, BENCH_WORKER_CONCURRENCY change the set-up.
@@ -456,7 +456,7 @@ async function main() {
  * workers (queue mode: Redis + PostgreSQL), all on one n8n database.
  */
 async function queueMode() {
-	const queueLab = require('./e2e/queue-lab');
+	const { ensureN8n, queueLab } = require('./n8n-harness');
 	const events = Number(process.env.BENCH_QUEUE_EVENTS) || (QUICK ? 120 : 300);
 	const contacts = Number(process.env.BENCH_QUEUE_CONTACTS) || Math.max(400, events + 100);
 	const workerCounts = (process.env.BENCH_QUEUE_WORKERS ?? '1,2,3').split(',').map(Number).filter((n) => n > 0);
@@ -466,10 +466,12 @@ async function queueMode() {
 			`Kore at ${LIMIT} per ${WINDOW_MS / 1000} s with 20 ms latency, n8n 2.41.1 on PostgreSQL; worker concurrency ${concurrency ?? "n8n's default (10)"}.`,
 	);
 	console.log(`  reproduce: npm run bench -- queue   (floor: ${events} deletes at the limit = ${seconds((Math.ceil(events / LIMIT) - 1) * WINDOW_MS)} after the first burst)`);
-	// Ctrl-C / SIGTERM: exit through process.exit, so the 'exit' handlers of services.js and n8n.js kill the
+	// Ctrl-C / SIGTERM: exit through process.exit, so the 'exit' handlers of the n8n harness kill the
 	// n8n, redis-server and postgres children instead of leaving them running
 	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
-	const lab = await queueLab.createLab({ contacts, latencyMs: 20, log: (line) => process.env.BENCH_VERBOSE && console.error(line) });
+	const log = (line) => process.env.BENCH_VERBOSE && console.error(line);
+	await ensureN8n({ log });
+	const lab = await queueLab.createLab({ contacts, latencyMs: 20, log });
 	const queueRows = [];
 	try {
 		for (const workers of [0, ...workerCounts]) {
@@ -503,7 +505,7 @@ async function queueMode() {
 async function all() {
 	await main();
 	if (ARGS.length) return; // `lookups [S/N …]`: those alone
-	const { findRedis, findPostgresBinDir } = require('./e2e/services');
+	const { findRedis, findPostgresBinDir } = require('./n8n-harness');
 	try {
 		findRedis();
 		findPostgresBinDir();

@@ -18,9 +18,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const net = require('node:net');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
-const n8n = require('./e2e/n8n.js');
+const n8n = require('./n8n-harness');
 const { startKoreServer, demoSeed } = require('./kore-server');
 const { localSeed } = require('./demo.js');
 
@@ -52,41 +51,6 @@ function assertPortFree(port, what, envNames) {
 			reject(new Error(`Port ${port} (${what}) is already in use. Stop what uses it, or pick another port with ${envNames}.`)),
 		);
 		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-	});
-}
-
-/** `npm pack` into a temp dir; returns the tarball path. */
-function npmPack(destination) {
-	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], {
-			cwd: ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let out = '';
-		let err = '';
-		child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-		child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code !== 0) return reject(new Error(`npm pack failed (exit ${code}):\n${err}`));
-			try {
-				const [{ filename }] = JSON.parse(out.slice(out.indexOf('[')));
-				resolve(path.join(destination, filename));
-			} catch (error) {
-				reject(new Error(`could not read npm pack's output: ${error.message}\n${out}`));
-			}
-		});
-	});
-}
-
-/** The package's nodes as n8n records them: display name, name and latest version, from the build in dist/. */
-function packageNodes() {
-	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-	return (pkg.n8n?.nodes ?? []).map((file) => {
-		const exported = require(path.join(ROOT, file));
-		const NodeClass = Object.values(exported).find((value) => typeof value === 'function');
-		const { displayName, name, version } = new NodeClass().description;
-		return { displayName, name, version: Array.isArray(version) ? Math.max(...version) : version };
 	});
 }
 
@@ -138,7 +102,7 @@ async function main() {
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kore-contacts-pack-'));
 	let installed;
 	try {
-		const tarball = await npmPack(packDir);
+		const tarball = await n8n.npmPack(packDir);
 		fs.mkdirSync(USER_FOLDER, { recursive: true });
 		installed = await n8n.installCommunityPackage(USER_FOLDER, tarball);
 	} finally {
@@ -192,7 +156,7 @@ async function main() {
 		]);
 		await n8n.importWorkflow(env, [...examples.values()]);
 		// Settings → Community nodes lists the packages n8n's database records (the import above created it)
-		await n8n.recordCommunityPackage(USER_FOLDER, installed, packageNodes());
+		await n8n.recordCommunityPackage(USER_FOLDER, installed, n8n.packageNodes());
 
 		// 5. the editor; its log goes to a file, the terminal shows what Kore receives
 		const logFile = path.join(USER_FOLDER, 'n8n.log');
