@@ -16,6 +16,13 @@ const { failure, freePort, run } = require('./processes');
 /** @typedef {import('./processes').RunResult} RunResult */
 
 /**
+ * How long one n8n command may run before it is stopped: a guard against a hung n8n, not a measure of speed.
+ * A command takes 5–8 s on an idle 2-core machine; on one loaded many times over, `execute` was seen taking
+ * 113 s. Set far above that, so a busy machine makes the suite slower, not red.
+ */
+const CLI_TIMEOUT_MS = 10 * 60_000;
+
+/**
  * Runs `n8n <args>` on Node 24 with cwd = the user folder (so no stray .env is loaded). Each run gets its
  * own task-broker port unless env sets N8N_RUNNERS_BROKER_PORT (the default 5679 collides with a running
  * editor or a parallel run).
@@ -32,7 +39,7 @@ async function runN8n(env, args, opts = {}) {
 	return await run(nodeBin, [n8nBin, ...args], {
 		cwd: userFolder,
 		env: runEnv,
-		timeoutMs: opts.timeoutMs ?? 180_000,
+		timeoutMs: opts.timeoutMs ?? CLI_TIMEOUT_MS,
 		onOutput: opts.onOutput,
 	});
 }
@@ -116,7 +123,7 @@ async function importWorkflow(env, workflowJson) {
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string, result: any | null, errorMessage: string | undefined, durationMs: number }>}
  */
 async function executeWorkflow(env, id, opts = {}) {
-	const r = await runN8n(env, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs: opts.timeoutMs ?? 180_000 });
+	const r = await runN8n(env, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs: opts.timeoutMs });
 	const result = extractRunJson(r.stdout);
 	return {
 		code: r.code,

@@ -9,6 +9,12 @@ const { freePort, httpGet, seconds, startDaemon } = require('./processes');
 
 /** @typedef {import('./processes').LogFn} LogFn */
 
+/**
+ * How long an n8n process may take to be ready (booted, DB migrated, webhooks registered): a guard against a
+ * hung start, not a measure of speed. About 15 s on an idle machine; a busy one takes many times that.
+ */
+const READY_TIMEOUT_MS = 10 * 60_000;
+
 // ------------------------------------------------------------------------------------------- environment
 
 
@@ -89,7 +95,7 @@ async function startN8nProcess(env, args, opts) {
 		cwd: env.N8N_USER_FOLDER,
 		env,
 		log: opts.log,
-		timeoutMs: opts.timeoutMs ?? 120_000,
+		timeoutMs: opts.timeoutMs ?? READY_TIMEOUT_MS,
 		// stop(): SIGTERM is graceful, a worker finishes its running jobs first (N8N_GRACEFUL_SHUTDOWN_TIMEOUT)
 		isReady: async () => (await httpGet(opts.readyUrl)).status === 200 && (await webhooksRegistered(opts.webhookUrls ?? [])),
 	});

@@ -6,8 +6,8 @@
  * ("contact deleted" -> Delete by phone, "contact changed" -> Update by phone, "contact upserted" ->
  * Create or Update). `runCluster()` starts n8n as one process (regular mode) or as main + K workers (queue
  * mode) on that same database, and `fire` / `deleteBurst` send concurrent webhook events and say what happened
- * to each: an event that failed is told by why (`whyFailed`: the answer n8n gave, or the client's error, e.g. its
- * timeout), so a loss under load can be told apart from a loss by the node.
+ * to each: an event that failed is told by why (`whyFailed`: the node's error, the answer n8n gave, or the
+ * client's error, e.g. its timeout), so a loss under load can be told apart from a loss by the node.
  *
  * Every webhook workflow ends in a Set node that adds `executionId` ({{ $execution.id }}) to the response, so
  * each event can be matched to the worker that ran it (startCluster's executionsByWorker()).
@@ -19,6 +19,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
 const crypto = require('node:crypto');
+const http = require('node:http');
 
 const { installedN8n } = require('./install');
 const { createUserFolder, baseEnv } = require('./user-folder');
@@ -212,10 +213,37 @@ async function createLab(options = {}) {
 
 /**
  * @typedef {{ status: number, json: any, text: string, ms: number }} Answer
- *   status: n8n's HTTP status, 0 when no answer came; text: n8n's answer, or the client's error when none came
- *   (e.g. "fetch failed (UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error)": Node's fetch stops waiting for an
- *   answer's headers after 300 s); ms: from the burst's start until the answer (or the error) came.
+ *   status: n8n's HTTP status, 0 when no answer came; text: n8n's answer, or the client's error when none came;
+ *   ms: from the burst's start until the answer (or the error) came.
  */
+
+/**
+ * How long an event waits for n8n's answer before the client gives up: stated here, far beyond a burst (about
+ * 30 s on an idle machine, 224 s seen on a machine loaded many times over), so that a slow machine makes a
+ * burst slow rather than lossy. (Node's fetch would give up after its own 300 s, unsaid.)
+ */
+const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * POSTs `body` as JSON on a connection of its own (no keep-alive: a reused socket the server is closing would
+ * fail an event for nothing); resolves with n8n's answer, rejects when none came (the error says why).
+ * @param {string} url @param {unknown} body @returns {Promise<{ status: number, text: string }>}
+ */
+function postJson(url, body) {
+	const data = JSON.stringify(body);
+	const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
+	return new Promise((resolve, reject) => {
+		const req = http.request(url, { method: 'POST', headers, agent: false, timeout: ANSWER_TIMEOUT_MS }, (res) => {
+			let text = '';
+			res.setEncoding('utf8').on('data', (d) => (text += d));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+			res.on('error', reject);
+		});
+		req.on('timeout', () => req.destroy(new Error(`the client's timeout: no answer within ${seconds(ANSWER_TIMEOUT_MS)}`)));
+		req.on('error', reject);
+		req.end(data);
+	});
+}
 
 /**
  * POSTs every body to the webhook at once; resolves when all answered (or failed).
@@ -227,18 +255,17 @@ async function fire(url, kind, bodies) {
 	const answers = await Promise.all(
 		bodies.map(async (body) => {
 			try {
-				const res = await fetch(`${url}/webhook/${PATHS[kind]}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-				const text = await res.text();
+				const { status, text } = await postJson(`${url}/webhook/${PATHS[kind]}`, body);
 				let json;
 				try {
 					json = JSON.parse(text);
 				} catch {
 					json = undefined;
 				}
-				return { status: res.status, json, text, ms: performance.now() - started };
+				return { status, json, text, ms: performance.now() - started };
 			} catch (error) {
-				const cause = /** @type {{ cause?: { code?: string, name?: string, message?: string } }} */ (error).cause;
-				const text = `${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? cause.name}: ${cause.message})` : ''}`;
+				const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+				const text = `${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`;
 				return { status: 0, json: undefined, text, ms: performance.now() - started };
 			}
 		}),

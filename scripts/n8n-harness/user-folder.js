@@ -67,6 +67,11 @@ function baseEnv(userFolder) {
 		// the mcp-registry module's system task fetches api.n8n.io/api/mcp-servers at start (ENOTFOUND stack trace offline)
 		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_RUNNERS_MODE: 'internal', // [internal] JS task runner as a child process
+		// [30 s] the JS runner must connect within this after n8n hands it its token; on a busy machine it booted
+		// later (seen: "invalid or expired grant token", then the Code node waited until n8n was killed)
+		N8N_RUNNERS_GRANT_TOKEN_TTL: '600',
+		// [60 s] how long a Code node's task waits for a runner to take it: the same slow boot
+		N8N_RUNNERS_TASK_REQUEST_TIMEOUT: '600',
 		GENERIC_TIMEZONE: 'UTC',
 		TZ: 'UTC',
 	};
