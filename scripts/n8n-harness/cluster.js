@@ -28,7 +28,10 @@ const READY_TIMEOUT_MS = 10 * 60_000;
  * ping times out behind it, and n8n's recovery closes the connections under running executions: measured,
  * 275 of 300 events answered HTTP 500 ("Query runner already released", "timeout exceeded when trying to
  * connect") before any reached the node. Hence 20 connections per process (3 processes stay well under the
- * server's max_connections=200), and waits long enough to outlast the burst.
+ * server's max_connections=200), and waits long enough to outlast the burst — also on a busy machine: with
+ * 120 s for a connection and a 60 s ping, one process on a machine loaded 10 times over lost 69 of 300 events
+ * (21 "timeout exceeded when trying to connect", 48 n8n's 500 "There was a problem executing the workflow"),
+ * hence 10 minutes for both: guards against a dead database, not against a slow machine.
  * Set these in the env of EVERY n8n command, import:* and publish:workflow included, so they target this DB.
  * @param {{ host: string, port: number, user: string, password?: string }} postgres
  * @param {string} database
@@ -43,8 +46,8 @@ function postgresEnv(postgres, database) {
 		DB_POSTGRESDB_USER: postgres.user,
 		DB_POSTGRESDB_PASSWORD: postgres.password ?? '',
 		DB_POSTGRESDB_POOL_SIZE: '20',
-		DB_POSTGRESDB_CONNECTION_TIMEOUT: '120000',
-		DB_PING_TIMEOUT_MS: '60000',
+		DB_POSTGRESDB_CONNECTION_TIMEOUT: '600000',
+		DB_PING_TIMEOUT_MS: '600000',
 	};
 }
 
@@ -65,7 +68,6 @@ function queueEnv(redis, prefix = 'bull') {
 }
 
 // ------------------------------------------------------------------------------------------- processes
-
 
 /**
  * Every URL (a POST-only webhook) answers a GET with n8n's "Did you mean to make a POST request?" 404, which
