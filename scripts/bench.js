@@ -12,6 +12,8 @@
  *   npm run bench -- lookups      # only the lookup bursts (N executions at once on a stream of S contacts)
  *   npm run bench -- lookups 3000/40 20000/500   # the same, with chosen S/N pairs
  *   BENCH_LOG=1 npm run bench -- lookups         # … printing the node's log lines (scans, pacing) as they come
+ *   npm run bench -- memory       # only what one read of 20,000 contacts holds (BENCH_MEMORY_CONTACTS), in one
+ *                                 # process and in n8n's Redis (needs redis-server: .ci/install-services)
  *   npm run bench -- queue        # only the queue-mode figures: the same burst of webhook events through a REAL
  *                                 # n8n (scripts/n8n-harness/queue-lab.js) as one process and as main + 1, 2, 3
  *                                 # workers (needs redis-server and PostgreSQL: .ci/install-services; n8n in
@@ -35,7 +37,7 @@ async function main() {
 		await lookups(parsePairs(ARGS.slice(ARGS[0] === 'lookups' ? 1 : 0)));
 		return;
 	}
-	if (ARGS.length) throw new Error(`Unknown argument "${ARGS[0]}": \`npm run bench\` runs everything, \`npm run bench -- lookups [S/N …]\` only the lookup bursts`);
+	if (ARGS.length) throw new Error(`Unknown argument "${ARGS[0]}": \`npm run bench\` runs everything, \`npm run bench -- lookups [S/N …]\`, \`queue\` or \`memory\` one part`);
 
 	const { rows } = require('./bench/measure');
 	const { deleteEach, deleteEachScenarios } = require('./bench/delete-each');
@@ -66,7 +68,14 @@ async function all() {
 	await queueMode();
 }
 
-(ARGS[0] === 'queue' ? queueMode() : all()).then(
+/** A scenario run alone by its name (`npm run bench -- queue`), else everything. */
+function chosen() {
+	if (ARGS[0] === 'queue') return queueMode();
+	if (ARGS[0] === 'memory') return require('./bench/memory').readMemory();
+	return all();
+}
+
+chosen().then(
 	() => process.exit(0),
 	(error) => {
 		console.error(error);

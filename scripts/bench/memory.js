@@ -1,3 +1,4 @@
+'use strict';
 /**
  * `npm run bench -- memory`: what one read of a 20,000-contact stream costs in memory, in one n8n process (the
  * lookup layer keeps the read for the executions it answers) and in n8n's Redis (queue mode publishes it for
@@ -5,10 +6,10 @@
  * parsed and held in an array. Prints figures; asserts nothing.
  */
 const { spawn } = require('node:child_process');
-const path = require('node:path');
+
+const { SECRET, startServer } = require('./kore');
 
 const CONTACTS = Number(process.env.BENCH_MEMORY_CONTACTS ?? 20_000);
-const SECRET = 'bench-client-secret-0123456789abcdef';
 const NODE_TYPE = 'n8n-nodes-kore-contacts.koreContacts';
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -18,35 +19,18 @@ function settle() {
 	return process.memoryUsage().heapUsed;
 }
 
-async function startServer() {
-	const child = spawn(
-		process.execPath,
-		[path.join(__dirname, 'kore-server/cli.js'), '--port', '0', '--client-secret', SECRET, '--log-limit', '0', '--seed', String(CONTACTS), '--rate-limit', 'off'],
-		{ stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const info = await new Promise((resolve, reject) => {
-		let buffer = '';
-		child.stdout.on('data', (chunk) => {
-			buffer += chunk;
-			const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
-			if (line) resolve(JSON.parse(line));
-		});
-		child.on('exit', (code) => reject(new Error(`kore server exited with ${code}`)));
-	});
-	return { ...info, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
-}
-
-async function main() {
+async function readMemory() {
 	if (typeof global.gc !== 'function') {
-		// re-run with the garbage collector exposed, so heap figures are of live objects only
-		const child = spawn(process.execPath, ['--expose-gc', __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-		child.on('exit', (code) => process.exit(code ?? 1));
+		// re-run the bench with the garbage collector exposed, so heap figures are of live objects only
+		const child = spawn(process.execPath, ['--expose-gc', require.main?.filename ?? __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+		const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+		if (code !== 0) throw new Error(`the memory bench (node --expose-gc) exited with ${code}`);
 		return;
 	}
-	const { startRedis } = require('./e2e/services');
+	const { startRedis } = require('../n8n-harness');
 	const { Redis } = require('ioredis');
 	const redis = await startRedis();
-	const server = await startServer();
+	const server = await startServer(['--seed', String(CONTACTS), '--rate-limit', 'off']);
 	const prefix = 'memory';
 	Object.assign(process.env, { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), QUEUE_BULL_PREFIX: prefix });
 	const client = new Redis({ host: '127.0.0.1', port: redis.port });
@@ -54,9 +38,9 @@ async function main() {
 		// n8n has queued execution 100: a read answers it, so the worker keeps the read (and publishes it)
 		await client.set(`${prefix}:jobs:id`, 1);
 		await client.hset(`${prefix}:jobs:1`, 'data', JSON.stringify({ workflowId: 'wf', executionId: '100' }));
-		const { runWorkflow } = require('./lib/engine');
-		const { KoreContacts } = require('../dist/nodes/KoreContacts/KoreContacts.node.js');
-		const { KoreContactsApi } = require('../dist/credentials/KoreContactsApi.credentials.js');
+		const { runWorkflow } = require('../lib/engine');
+		const { KoreContacts } = require('../../dist/nodes/KoreContacts/KoreContacts.node.js');
+		const { KoreContactsApi } = require('../../dist/credentials/KoreContactsApi.credentials.js');
 		const credentials = { host: server.url, accountId: server.accountId, clientId: server.clientId, clientSecret: SECRET, requestsPerMinute: 1_000_000, testStreamId: server.streamId };
 		const workflow = {
 			nodes: [
@@ -101,11 +85,7 @@ async function main() {
 		await client.quit();
 		await server.stop();
 		await redis.stop();
-		process.exit(0);
 	}
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+module.exports = { readMemory };
