@@ -1,4 +1,3 @@
-'use strict';
 /**
  * `npm run bench -- memory` (and part of `npm run bench`): what one read of a 20,000-contact stream costs in memory, in one n8n process (the
  * lookup layer keeps the read for the executions it answers) and in n8n's Redis (queue mode publishes it for
@@ -6,10 +5,10 @@
  * parsed and held in an array. Prints figures; asserts nothing.
  */
 const { spawn } = require('node:child_process');
-
-const { SECRET, startServer } = require('./kore');
+const path = require('node:path');
 
 const CONTACTS = Number(process.env.BENCH_MEMORY_CONTACTS ?? 20_000);
+const SECRET = 'bench-client-secret-0123456789abcdef';
 const NODE_TYPE = 'n8n-nodes-kore-contacts.koreContacts';
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -19,7 +18,6 @@ function settle() {
 	return process.memoryUsage().heapUsed;
 }
 
-<<<<<<<< HEAD:scripts/bench/read-memory.js
 async function startServer() {
 	const child = spawn(
 		process.execPath,
@@ -49,20 +47,9 @@ function readMemory() {
 
 async function measure() {
 	const { startRedis } = require('../n8n-harness/services');
-========
-async function readMemory() {
-	if (typeof global.gc !== 'function') {
-		// re-run the bench with the garbage collector exposed, so heap figures are of live objects only
-		const child = spawn(process.execPath, ['--expose-gc', require.main?.filename ?? __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-		const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-		if (code !== 0) throw new Error(`the memory bench (node --expose-gc) exited with ${code}`);
-		return;
-	}
-	const { startRedis } = require('../n8n-harness');
->>>>>>>> harness:scripts/bench/memory.js
 	const { Redis } = require('ioredis');
 	const redis = await startRedis();
-	const server = await startServer(['--seed', String(CONTACTS), '--rate-limit', 'off']);
+	const server = await startServer();
 	const prefix = 'memory';
 	Object.assign(process.env, { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), QUEUE_BULL_PREFIX: prefix });
 	const client = new Redis({ host: '127.0.0.1', port: redis.port });
@@ -117,11 +104,11 @@ async function readMemory() {
 		await client.quit();
 		await server.stop();
 		await redis.stop();
+		process.exit(0);
 	}
 }
 
 module.exports = { readMemory };
-<<<<<<<< HEAD:scripts/bench/read-memory.js
 
 if (require.main === module) {
 	measure().catch((error) => {
@@ -129,5 +116,3 @@ if (require.main === module) {
 		process.exit(1);
 	});
 }
-========
->>>>>>>> harness:scripts/bench/memory.js
