@@ -1,8 +1,8 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { storedPhone } from '../helpers/phone';
-import type { KoreClient } from '../transport';
+import type { KoreClient, KoreContext } from '../transport';
 import { formatMs } from '../transport/errors';
 import { RETAIN_READ_MS } from '../queue';
 
@@ -217,7 +217,7 @@ export class Lookups {
 	private closed = false;
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: KoreContext,
 		private readonly client: KoreClient,
 	) {}
 
@@ -543,6 +543,16 @@ export class Lookups {
 			}
 		}
 		return found;
+	}
+
+	/**
+	 * Every contact of a complete read of the stream that began after this call, in Kore's order: the read is
+	 * shared with the lookups waiting at the same time (the Kore Contacts Trigger reads the stream this way).
+	 */
+	async readStream(streamId: string, itemIndex = 0): Promise<IDataObject[]> {
+		const state = await this.state(streamId, itemIndex);
+		await this.freshScan(state, tick(), itemIndex);
+		return [...state.scanned!.contacts.values()].map(({ contact }) => contact!);
 	}
 
 	/** The current contact with this id (see `current`). */
