@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeType, IRun, IRunData } from 'n8n-workflow';
+import type { Logger, ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeType, IRun, IRunData } from 'n8n-workflow';
 
 export interface LogLine {
 	level: string;
@@ -37,5 +37,8 @@ export function applyCredentialDefaults(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
 ): ICredentialDataDecryptedObject;
+
+/** A logger (n8n's Logger shape) that keeps what nodes log in `lines`, and optionally prints it. */
+export function captureLogger(lines: LogLine[], print?: (level: string, message: string) => void): Logger;
 
 export const MANUAL_TRIGGER: string;

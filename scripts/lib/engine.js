@@ -181,4 +181,4 @@ function nodeOutputs(result, nodeName) {
 	return (first?.data?.main ?? []).map((items) => items ?? []);
 }
 
-module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, MANUAL_TRIGGER };
+module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, captureLogger, MANUAL_TRIGGER };

@@ -49,8 +49,8 @@ async function connect(settings: QueueSettings): Promise<{ client: Client; where
 	};
 }
 
-/** The prefix of n8n's Bull keys: on a Redis cluster n8n wraps it in braces (RedisClientService.toValidPrefix). */
-function bullPrefix(prefix: string, client: Client): string {
+/** A prefix of n8n's Redis keys (Bull's, its own): on a Redis cluster n8n wraps it in braces (RedisClientService.toValidPrefix). */
+function keyPrefix(prefix: string, client: Client): string {
 	if (!client.isCluster) return prefix;
 	return `${prefix.startsWith('{') ? '' : '{'}${prefix}${prefix.endsWith('}') ? '' : '}'}`;
 }
@@ -86,7 +86,8 @@ export async function sharedState(logger: Logger, readSettings: () => QueueSetti
 			return LOCAL;
 		}
 		const prefix = settings.prefix || 'bull';
-		const state = new RedisState(client, prefix, LEASE_MS, `${bullPrefix(prefix, client)}:jobs`);
+		const leaderKey = `${keyPrefix(settings.redisPrefix || 'n8n', client)}:main_instance_leader`;
+		const state = new RedisState(client, prefix, LEASE_MS, `${keyPrefix(prefix, client)}:jobs`, leaderKey);
 		onShutdown(() => void closeSharedState());
 		logger.info(`Kore Contacts: queue mode: the request budget, rate-limit pauses and write locks are shared by all n8n processes through Redis at ${where}`);
 		return state;

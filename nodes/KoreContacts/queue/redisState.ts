@@ -33,6 +33,8 @@ export class RedisState implements SharedState {
 		private readonly prefix: string,
 		private readonly leaseMs = LEASE_MS,
 		private readonly jobs = `${prefix}:jobs`,
+		/** n8n's multi-main leader key (`<N8N_REDIS_KEY_PREFIX>:main_instance_leader`). */
+		private readonly leaderKey = 'n8n:main_instance_leader',
 	) {}
 
 	private key(kind: string, name: string): string {
@@ -153,6 +155,10 @@ export class RedisState implements SharedState {
 		} finally {
 			await release();
 		}
+	}
+
+	async leader(): Promise<string | undefined> {
+		return (await this.client.get(this.leaderKey)) ?? undefined;
 	}
 
 	async close(): Promise<void> {

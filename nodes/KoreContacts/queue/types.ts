@@ -36,6 +36,11 @@ export interface SharedState {
 	 * (kept RETAIN_READ_MS). Outside queue mode, or with `need` unknown, it just runs `readOwn`.
 	 */
 	sharedRead(stream: string, need: number | undefined, readOwn: () => Promise<SharedRead>): Promise<SharedRead | undefined>;
+	/**
+	 * The n8n main process that leads when several run (n8n's multi-main setup: pollers run on the leader only),
+	 * as n8n's leader key names it; undefined with one main, or outside queue mode.
+	 */
+	leader(): Promise<string | undefined>;
 }
 
 /** A read of a stream: its contacts, and the newest execution n8n had queued before it began (queue mode). */
@@ -54,4 +59,5 @@ export const LOCAL: SharedState = {
 	put: async () => undefined,
 	newestQueuedExecution: async () => undefined,
 	sharedRead: async (_stream, _need, readOwn) => await readOwn().then(() => undefined),
+	leader: async () => undefined,
 };
