@@ -4,7 +4,7 @@
  * own JWT app, so its requests are told apart from the trigger's), and pollers that share n8n's static data
  * the way n8n's database does (a restart starts a new poller from `saved`).
  */
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeType } from 'n8n-workflow';
 
 import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
 import { KoreContactsTrigger } from '../../nodes/KoreContactsTrigger/KoreContactsTrigger.node';
@@ -54,8 +54,18 @@ export function writer(server: KoreServer) {
 	};
 }
 
-/** A trigger on STREAM with these parameters, started from `staticData` (n8n's database: a restart). */
-export function trigger(server: KoreServer, parameters: IDataObject = {}, staticData: IDataObject = {}, credentials: IDataObject = {}): Poller {
+export interface TriggerOptions {
+	parameters?: IDataObject;
+	/** The workflow's static data as n8n's database holds it (a restart). */
+	staticData?: IDataObject;
+	/** Changes to the credential. */
+	credentials?: IDataObject;
+	/** The node class to run (default: this package's; another module copy stands for another n8n process). */
+	nodeType?: INodeType;
+}
+
+/** A trigger on STREAM (all three events unless `parameters` say otherwise). */
+export function trigger(server: KoreServer, { parameters = {}, staticData = {}, credentials = {}, nodeType }: TriggerOptions = {}): Poller {
 	return new Poller({
 		node: {
 			id: 'a1b2c3d4-0000-4000-8000-000000000001',
@@ -64,16 +74,17 @@ export function trigger(server: KoreServer, parameters: IDataObject = {}, static
 			parameters: { events: ['created', 'updated', 'deleted'], pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters },
 			credentials: { koreContactsApi: { id: 'cred-1', name: 'Kore' } },
 		},
-		nodeType: new KoreContactsTrigger(),
+		nodeType: nodeType ?? new KoreContactsTrigger(),
 		credentialType: new KoreContactsApi(),
 		credentials: credentialsFor(server, credentials),
 		staticData,
+		print: process.env.TRIGGER_DEBUG ? (level, message) => process.stderr.write(`${level} ${message}\n`) : undefined,
 	});
 }
 
-/** The same trigger after a restart of n8n: a new poller on the static data n8n saved. */
-export function restarted(server: KoreServer, before: Poller, parameters: IDataObject = {}): Poller {
-	return trigger(server, { ...before.node.parameters, ...parameters }, JSON.parse(before.saved) as IDataObject);
+/** The same trigger after a restart of n8n (or on another main process): a new poller on what n8n saved. */
+export function restarted(server: KoreServer, before: Poller, options: TriggerOptions = {}): Poller {
+	return trigger(server, { parameters: before.node.parameters as IDataObject, staticData: JSON.parse(before.saved) as IDataObject, ...options });
 }
 
 /** What a poll emitted, as `event id` lines (sorted), with the changed fields of updates. */
