@@ -11,8 +11,8 @@ import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { KoreContacts } from '../nodes/KoreContacts/KoreContacts.node';
 import { KoreContactsTrigger } from '../nodes/KoreContactsTrigger/KoreContactsTrigger.node';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 // n8n-core's node loader adds these to a poller's parameters; not exported from its index
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { commonPollingParameters } = require('n8n-core/dist/nodes-loader/constants') as { commonPollingParameters: INodeProperties[] };
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
