@@ -11,6 +11,7 @@
  *   npm run bench -- lookups      # only the lookup bursts (N executions at once on a stream of S contacts)
  *   npm run bench -- lookups 3000/40 20000/500   # the same, with chosen S/N pairs
  *   BENCH_LOG=1 npm run bench -- lookups         # … printing the node's log lines (scans, pacing) as they come
+ *   node scripts/bench-trigger.js # only the Kore Contacts Trigger's figures (after npm run build)
  *   npm run bench -- queue        # only the queue-mode figures: the same burst of webhook events through a REAL
  *                                 # n8n (scripts/e2e/queue-lab.js) as one process and as main + 1, 2, 3 workers
  *                                 # (needs redis-server and PostgreSQL: .ci/install-services; n8n in
@@ -503,6 +504,7 @@ async function queueMode() {
 async function all() {
 	await main();
 	if (ARGS.length) return; // `lookups [S/N …]`: those alone
+	await require('./bench-trigger').benchTrigger();
 	const { findRedis, findPostgresBinDir } = require('./e2e/services');
 	try {
 		findRedis();

@@ -286,7 +286,7 @@ function checkScenarios(scenarios: Scenario[]): void {
 }
 
 /** `npm pack` of the project (dist/ must be built: `npm run test:e2e` builds first) into `destination`. */
-async function npmPack(destination: string): Promise<string> {
+export async function npmPack(destination: string): Promise<string> {
 	const { stdout } = await promisify(execFile)('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], {
 		cwd: ROOT,
 		maxBuffer: 16 * 1024 * 1024,

@@ -12,10 +12,12 @@ import type { Change } from './changes';
  *   n8n's leader key when it begins and keeps its result only when the key is unchanged when it ends
  *   (`stillLeading`); otherwise the new leader reports the changes (from the state before).
  * - the new leader starting from a state older than the old leader's last emitted poll (that write had not
- *   landed): the changes each poll emitted are kept a while in n8n's Redis (`unseen` / `record`), and a
- *   change already emitted is not emitted again.
+ *   landed): the changes each poll emitted are remembered a while in n8n's Redis, and a change already
+ *   emitted is not emitted again.
  *
- * Outside queue mode (one n8n process) all of this is a no-op: the state in memory is the only one.
+ * In one n8n process (regular mode) the same can happen when a workflow is republished while its poller emits
+ * (n8n loads the static data for the new activation while the old poller's write is on its way): the changes
+ * emitted are then remembered in the process's memory instead of Redis, and there is no leader to check.
  */
 
 /** How long emitted changes are remembered: a leader change is over in seconds (n8n's leader key lives 10 s). */
@@ -24,6 +26,16 @@ const REMEMBER_MS = 10 * 60_000;
 const REMEMBER_MAX = 50_000;
 
 type Emitted = { at: number; keys: string[] };
+
+/** One n8n process (no Redis): the changes each trigger emitted lately. */
+const local = new Map<string, Emitted[]>();
+
+/** The batches still remembered at `now`, at most REMEMBER_MAX changes (the newest). */
+function recentOf(batches: Emitted[] | undefined, now: number): Emitted[] {
+	let recent = (batches ?? []).filter((batch) => now - batch.at < REMEMBER_MS);
+	while (recent.length > 1 && recent.reduce((sum, batch) => sum + batch.keys.length, 0) > REMEMBER_MAX) recent = recent.slice(1);
+	return recent;
+}
 
 export class Handover {
 	private constructor(
@@ -38,25 +50,25 @@ export class Handover {
 	}
 
 	/**
-	 * Runs `work` while no other main process commits a poll of this trigger, with: whether n8n's leader is
-	 * still the one that led when the poll began, and the changes not emitted yet by any poll of this
-	 * trigger (`emit` records them as emitted).
+	 * Runs `work` while no other poll of this trigger commits (in queue mode: in any main process), with:
+	 * whether n8n's leader is still the one that led when the poll began, and the changes not emitted yet by
+	 * any poll of this trigger (`emit` records them as emitted).
 	 */
 	async commit<T>(changes: Change[], work: (outcome: { stillLeading: boolean; unseen: Change[]; emit: () => Promise<void> }) => Promise<T>): Promise<T> {
-		if (!this.shared.queueMode) return await work({ stillLeading: true, unseen: changes, emit: async () => undefined });
-		const release = await this.shared.lock([this.name]);
+		const { queueMode } = this.shared;
+		const release = queueMode ? await this.shared.lock([this.name]) : async () => undefined;
 		try {
 			const stillLeading = (await this.shared.leader()) === this.leaderAtStart;
 			const now = Date.now();
-			const record = await this.shared.get(this.name);
-			const recent = ((record?.emitted ?? []) as Emitted[]).filter((batch) => now - batch.at < REMEMBER_MS);
+			for (const [name, batches] of local) if (recentOf(batches, now).length === 0) local.delete(name);
+			const recent = recentOf(queueMode ? ((await this.shared.get(this.name))?.emitted as Emitted[] | undefined) : local.get(this.name), now);
 			const seen = new Set(recent.flatMap((batch) => batch.keys));
 			const unseen = changes.filter((change) => !seen.has(change.key));
 			const emit = async () => {
 				if (unseen.length === 0) return;
-				let emitted = [...recent, { at: now, keys: unseen.map((change) => change.key) }];
-				while (emitted.length > 1 && emitted.reduce((sum, batch) => sum + batch.keys.length, 0) > REMEMBER_MAX) emitted = emitted.slice(1);
-				await this.shared.put(this.name, { emitted });
+				const emitted = recentOf([...recent, { at: now, keys: unseen.map((change) => change.key) }], now);
+				if (queueMode) await this.shared.put(this.name, { emitted });
+				else local.set(this.name, emitted);
 			};
 			return await work({ stillLeading, unseen, emit });
 		} finally {

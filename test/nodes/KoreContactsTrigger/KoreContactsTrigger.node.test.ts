@@ -4,7 +4,6 @@
  * deleted (INACTIVE) contacts and without; a poll failing half way; a restart from the saved static data;
  * "Fetch Test Event"; a 20,000-contact stream; the budget guard.
  */
-import type { IDataObject } from 'n8n-workflow';
 
 import { storedBytes } from '../../../nodes/KoreContactsTrigger/state/store';
 import type { KoreServer } from '../../../scripts/kore-server';
@@ -15,7 +14,7 @@ afterEach(async () => {
 	await server?.close();
 });
 
-const ids = (contacts: IDataObject[]) => contacts.map((contact) => String(contact.id));
+const ids = (contacts: Array<{ id: string }>) => contacts.map((contact) => contact.id);
 
 test('the first activation records where the stream stands and emits nothing; a poll with no change emits nothing', async () => {
 	server = await startStream(250);
@@ -116,6 +115,21 @@ test('a restart from the saved static data reports what changed while n8n was do
 	// a second restart (or a republish) from what n8n saved with the last emit: nothing again
 	const again = restarted(server, after);
 	expect((await again.activate()).emitted).toBeNull();
+});
+
+test('republished while the old poller emits: the new activation, from static data older than that emit, reports nothing twice', async () => {
+	server = await startStream(30);
+	const kore = writer(server);
+	const old = trigger(server);
+	await old.activate();
+	const beforeEmit = old.saved;
+	const made = await kore.create('Once');
+	expect(events(await old.poll())).toEqual([`created ${made.id}`]);
+	// n8n read the static data for the new activation before the old poller's write (after its emit) landed
+	const republished = trigger(server, { staticData: JSON.parse(beforeEmit) });
+	expect((await republished.activate()).emitted).toBeNull();
+	const next = await kore.create('Next');
+	expect(events(await republished.poll())).toEqual([`created ${next.id}`]);
 });
 
 test('"Only Changes To" and Events choose what is reported; the state still follows every change', async () => {
