@@ -41,11 +41,11 @@ export function nextReadAt(readAt: number, cost: number, budget: Budget): number
 const logged = new Map<string, number>();
 
 /** Logs, once per read, that polls wait for the budget. */
-export function logSpacing(logger: Logger, trigger: string, what: { streamId: string; readAt: number; cost: number; contacts?: number }, budget: Budget): void {
+export function logSpacing(logger: Logger, trigger: string, what: { streamId: string; readAt: number; cost: number }, budget: Budget): void {
 	if (logged.get(trigger) === what.readAt) return;
 	logged.set(trigger, what.readAt);
 	const next = nextReadAt(what.readAt, what.cost, budget);
 	logger.warn(
-		`Kore Contacts Trigger: a read of stream ${what.streamId} costs ${what.cost} requests, more than ${Math.round(budget.share * 100)}% of the account's ${budget.limit} per ${formatMs(budget.windowMs)} between two polls; polling every ${formatMs(spacingMs(what.cost, budget))} instead (next read at ${new Date(next).toISOString()}). Raise "Max Share of Rate Limit" or choose less frequent Poll Times to silence this.`,
+		`Kore Contacts Trigger: a read of stream ${what.streamId} costs ${what.cost} requests, more than ${Math.round(budget.share * 100)}% of the account's ${budget.limit} requests per ${budget.windowMs === 60_000 ? 'minute' : formatMs(budget.windowMs)} between two polls; polling every ${formatMs(spacingMs(what.cost, budget))} instead (next read at ${new Date(next).toISOString()}). Raise "Max Share of Rate Limit" or choose less frequent Poll Times to silence this.`,
 	);
 }

@@ -121,8 +121,9 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 				this.logger.warn(`Kore Contacts Trigger: n8n's leader changed during this poll of stream ${settings.streamId}; the new leader reports its changes`);
 				return null;
 			}
-			saveState(data, scope, { ...next, seq: state.seq + 1, readAt, readCost: cost });
+			// remembered as emitted first: if that fails, the poll fails and the state stays where it was
 			await emit();
+			saveState(data, scope, { ...next, seq: state.seq + 1, readAt, readCost: cost });
 			const counts = (['created', 'updated', 'deleted'] as const).map((event) => `${changes.filter((c) => c.event === event).length} ${event}`);
 			this.logger.info(
 				`Kore Contacts Trigger: stream ${settings.streamId}: ${contacts.length} contacts read (${cost} requests); ${counts.join(', ')}; ${unseen.length} reported${adopted ? `; ${adopted} older contacts seen for the first time` : ''}`,
