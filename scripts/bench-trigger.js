@@ -128,22 +128,12 @@ async function burst(s, n, withTrigger) {
 		}
 		const from = server.requests.length;
 		const targets = server.contacts(STREAM).filter((_, i) => i % Math.floor(s / n) === 0).slice(0, n);
-		const workflow = {
-			name: 'bench burst',
-			nodes: [
-				{ parameters: {}, id: 'a', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
-				{
-					parameters: { resource: 'contact', operation: 'update', streamId: STREAM, contactBy: 'id', contactId: '={{ $json.id }}', updateFields: { firstName: '={{ $json.name }}' } },
-					id: 'b',
-					name: 'Kore Contacts',
-					type: NODE_TYPE,
-					typeVersion: 1,
-					position: [200, 0],
-					credentials: { koreContactsApi: { id: '1', name: 'bench' } },
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Kore Contacts', type: 'main', index: 0 }]] } },
-		};
+		const workflow = require('../test/fixtures/update-contact.json');
+		Object.assign(workflow.nodes.find((node) => node.type === NODE_TYPE).parameters, {
+			streamId: STREAM,
+			contactId: '={{ $json.id }}',
+			updateFields: { firstName: '={{ $json.name }}' },
+		});
 		const start = performance.now();
 		const runs = targets.map((contact, i) =>
 			runWorkflow(workflow, { nodeTypes: { [NODE_TYPE]: new KoreContacts() }, credentialType: new KoreContactsApi(), credentials: credentialsFor(server), items: [{ id: contact.id, name: `Burst${i}` }] }),

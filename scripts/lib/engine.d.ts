@@ -38,6 +38,9 @@ export function applyCredentialDefaults(
 	data: ICredentialDataDecryptedObject,
 ): ICredentialDataDecryptedObject;
 
+/** What n8n's additional data holds for a node in this process: the one credential, and n8n's URLs. */
+export function baseAdditionalData(credentialType: ICredentialType, credentials: ICredentialDataDecryptedObject): IDataObject;
+
 /** A logger (n8n's Logger shape) that keeps what nodes log in `lines`, and optionally prints it. */
 export function captureLogger(lines: LogLine[], print?: (level: string, message: string) => void): Logger;
 

@@ -21,7 +21,7 @@ const { Container } = require('@n8n/di');
 const { PollContext, PollTriggerExecutor } = require('n8n-core');
 const { Workflow } = require('n8n-workflow');
 
-const { SingleCredentialHelper, captureLogger } = require('./engine');
+const { baseAdditionalData, captureLogger } = require('./engine');
 
 class Poller {
 	/**
@@ -47,17 +47,7 @@ class Poller {
 			staticData: structuredClone(staticData),
 			settings: {},
 		});
-		this.additionalData = {
-			credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
-			restApiUrl: 'http://localhost:5678/rest',
-			instanceBaseUrl: 'http://localhost:5678/',
-			webhookBaseUrl: 'http://localhost:5678/webhook',
-			webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-			formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-			variables: {},
-			userId: 'user',
-		};
+		this.additionalData = baseAdditionalData(credentialType, credentials);
 		/** The static data as n8n's database holds it (JSON). */
 		this.saved = JSON.stringify(staticData);
 		/** False once n8n would have removed this poller (a superseded workflow): its results are dropped. */
