@@ -115,3 +115,19 @@ export function afterPages(pass: number): RegExp {
 	rule.test = (path: string) => test(path) && ++seen > pass;
 	return rule;
 }
+
+/**
+ * A fault path that never matches but notes when the first list request of STREAM arrives (the server tests
+ * fault paths as a request arrives, before its latency): `arrived` resolves then.
+ */
+export function listArrival(): { path: RegExp; arrived: Promise<void> } {
+	const rule = new RegExp(`^${BASE}$`);
+	const test = rule.test.bind(rule);
+	let seen!: () => void;
+	const arrived = new Promise<void>((resolve) => (seen = resolve));
+	rule.test = (path: string) => {
+		if (test(path)) seen();
+		return false;
+	};
+	return { path: rule, arrived };
+}

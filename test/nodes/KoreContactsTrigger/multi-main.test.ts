@@ -10,10 +10,13 @@ import type { INodeType } from 'n8n-workflow';
 import type { KoreServer } from '../../../scripts/kore-server';
 import { startRedis } from '../../helpers/redis';
 import type { TestRedis } from '../../helpers/redis';
-import { events, restarted, startStream, trigger, writer } from '../../helpers/trigger';
+import { events, listArrival, restarted, startStream, trigger, writer } from '../../helpers/trigger';
 
 const LEADER_KEY = 'n8n:main_instance_leader';
 const saved = { ...process.env };
+// two copies of the modules, Redis and a local server per test: generous on a busy 2-core machine
+jest.setTimeout(120_000);
+
 let redis: TestRedis;
 let client: Redis;
 let server: KoreServer;
@@ -68,7 +71,7 @@ test('a new leader that starts from static data older than the old leader\'s las
 	const newLeader = trigger(server, { nodeType: main(), staticData: JSON.parse(atTakeover) });
 	expect(events(await newLeader.activate())).toEqual([`created ${late.id}`]);
 	expect((await newLeader.poll()).emitted).toBeNull();
-}, 60_000);
+});
 
 test('the leader changes while a poll reads: the old leader\'s result is dropped, the new leader reports the changes once', async () => {
 	server = await startStream(50);
@@ -79,8 +82,10 @@ test('the leader changes while a poll reads: the old leader\'s result is dropped
 	const before = JSON.stringify(oldLeader.nodeStaticData());
 
 	server.setLatency(400);
+	const probe = listArrival();
+	server.addFault({ method: 'GET', path: probe.path, times: Infinity, action: { status: 500 } });
 	const polling = oldLeader.poll();
-	await new Promise((resolve) => setTimeout(resolve, 150));
+	await probe.arrived;
 	// n8n's leader key moves to main B while the old leader still reads (it notices only at its next check)
 	await client.set(LEADER_KEY, 'main-B');
 	const dropped = await polling;
@@ -91,4 +96,4 @@ test('the leader changes while a poll reads: the old leader\'s result is dropped
 
 	const newLeader = restarted(server, oldLeader, { nodeType: main() });
 	expect(events(await newLeader.activate())).toEqual([`created ${made.id}`]);
-}, 60_000);
+});
