@@ -22,6 +22,8 @@ import type { Change } from './changes';
 
 /** How long emitted changes are remembered: a leader change is over in seconds (n8n's leader key lives 10 s). */
 const REMEMBER_MS = 10 * 60_000;
+/** How long a poll waits for another main's commit of the same trigger (a commit takes a few Redis calls). */
+const COMMIT_WAIT_MS = 60_000;
 /** Emitted changes remembered at most (a bulk change emits many at once). */
 const REMEMBER_MAX = 50_000;
 
@@ -56,23 +58,23 @@ export class Handover {
 	 */
 	async commit<T>(changes: Change[], work: (outcome: { stillLeading: boolean; unseen: Change[]; emit: () => Promise<void> }) => Promise<T>): Promise<T> {
 		const { queueMode } = this.shared;
-		const release = queueMode ? await this.shared.lock([this.name]) : async () => undefined;
+		const lease = queueMode ? await this.shared.lock([this.name], { timeoutMs: COMMIT_WAIT_MS, what: 'the commit of a poll of this trigger' }) : undefined;
 		try {
 			const stillLeading = (await this.shared.leader()) === this.leaderAtStart;
 			const now = Date.now();
 			for (const [name, batches] of local) if (recentOf(batches, now).length === 0) local.delete(name);
-			const recent = recentOf(queueMode ? ((await this.shared.get(this.name))?.emitted as Emitted[] | undefined) : local.get(this.name), now);
+			const recent = recentOf(queueMode ? ((await this.shared.record(this.name))?.emitted as Emitted[] | undefined) : local.get(this.name), now);
 			const seen = new Set(recent.flatMap((batch) => batch.keys));
 			const unseen = changes.filter((change) => !seen.has(change.key));
 			const emit = async () => {
 				if (unseen.length === 0) return;
 				const emitted = recentOf([...recent, { at: now, keys: unseen.map((change) => change.key) }], now);
-				if (queueMode) await this.shared.put(this.name, { emitted });
+				if (queueMode) await this.shared.publish(this.name, { pos: await this.shared.nextPosition(), emitted });
 				else local.set(this.name, emitted);
 			};
 			return await work({ stillLeading, unseen, emit });
 		} finally {
-			await release();
+			await lease?.release();
 		}
 	}
 }
