@@ -17,8 +17,15 @@ export const description: INodeProperties[] = (Object.keys(contactFieldPropertie
 	...contactFieldProperties[key],
 	required: KEY.includes(key),
 	// Empty keeps the contact's value on an update; a new contact gets Kore's usual "+".
-	...(key === 'extension' ? { default: '', placeholder: '+', description: 'Kore\'s dialing prefix of the number. Empty keeps the contact\'s prefix on an update; a new contact gets "+".' } : {}),
-	...(key === 'phoneNumber' ? { description: `${contactFieldProperties.phoneNumber.description} With Country Code, it is the key: the contact with this number is updated, or created when none has it.` } : {}),
+	...(key === 'extension'
+		? { default: '', placeholder: '+', hint: 'The sign before the country code. Leave empty: a new contact gets "+", an update keeps the contact\'s. Not a phone extension.' }
+		: {}),
+	...(key === 'phoneNumber'
+		? {
+				hint: 'The contact with this number is updated; when none has it, one is created',
+				description: `${contactFieldProperties.phoneNumber.description} With Country Code, it is the key: the contact with this number is updated, or created when none has it.`,
+			}
+		: {}),
 	displayOptions: { show },
 }));
 
