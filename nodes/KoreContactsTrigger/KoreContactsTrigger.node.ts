@@ -1,6 +1,7 @@
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
+import { forEditor } from '../KoreContacts/helpers/editorText';
 import { testKoreCredential } from '../KoreContacts/methods/credentialTest';
 import { properties } from './description';
 import { poll } from './poll';
@@ -27,6 +28,11 @@ export class KoreContactsTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		return await poll.call(this);
+		try {
+			return await poll.call(this);
+		} catch (error) {
+			// as the Kore Contacts node's router: the values an error quotes made safe for n8n's HTML
+			throw forEditor(error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error));
+		}
 	}
 }
