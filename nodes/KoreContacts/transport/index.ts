@@ -1,5 +1,5 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { FunctionsBase, IAllExecuteFunctions, IDataObject, IHttpRequestMethods, IHttpRequestOptions, RequestHelperFunctions } from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
@@ -18,6 +18,16 @@ import type { SharedState } from '../queue';
 import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
+
+/**
+ * What the client (and the lookup layer) use of n8n's node context: an execution's (`IExecuteFunctions`, the
+ * Kore Contacts node) or a poll's (`IPollFunctions`, the Kore Contacts Trigger).
+ */
+export type KoreContext = Pick<FunctionsBase, 'getCredentials' | 'getNode' | 'getExecutionId' | 'logger'> & {
+	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication'>;
+	/** An execution's cancel signal; a poll has none. */
+	getExecutionCancelSignal?(): AbortSignal | undefined;
+};
 
 /** One request to a stream's Contacts API. */
 export interface KoreRequest {
@@ -155,7 +165,7 @@ export class KoreClient {
 	private readonly halted = new AbortController();
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: KoreContext,
 		private readonly settings: RequestSettings = DEFAULT_SETTINGS,
 	) {}
 
@@ -263,7 +273,7 @@ export class KoreClient {
 				if (refused === undefined) {
 					attempts++;
 					meta.attempts = attempts;
-					response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
+					response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, {
 						...options,
 						headers: { ...options.headers },
 					})) as Response;
