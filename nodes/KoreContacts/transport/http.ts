@@ -2,6 +2,27 @@ import type { IDataObject } from 'n8n-workflow';
 
 const MAX_BACKOFF_MS = 30_000;
 
+/** Statuses that say "try again later" without saying the request was wrong. */
+export const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+/** Network failures worth another try. */
+export const TRANSIENT_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'UND_ERR_SOCKET',
+]);
+/**
+ * Failures that prove the request never reached Kore (no connection was made), so even a create may be
+ * sent again. EHOSTUNREACH / ENETUNREACH are not among them: they can be raised on a socket that already
+ * sent the request.
+ */
+export const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
+
 /**
  * Percent-encodes one path segment so that nothing in it can leave it: `/`, `?`, `#` and `%` are encoded
  * by encodeURIComponent; `.` and `..` would be collapsed by URL parsing (even as `%2E`), so they are refused.

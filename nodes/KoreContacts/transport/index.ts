@@ -12,7 +12,7 @@ import {
 	koreNetworkError,
 	koreRateLimitError,
 } from './errors';
-import { backoffMs, contactsPath, retryAfterMs } from './http';
+import { NEVER_SENT_CODES, TRANSIENT_CODES, TRANSIENT_STATUS, backoffMs, contactsPath, retryAfterMs } from './http';
 import { listPages } from './list';
 import { DEFAULT_SETTINGS } from './types';
 import type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './types';
@@ -27,26 +27,6 @@ export { backoffMs, contactsPath, encodeSegment, retryAfterMs } from './http';
 export { DEFAULT_SETTINGS } from './types';
 export type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './types';
 
-/** Statuses that say "try again later" without saying the request was wrong. */
-const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
-/** Network failures worth another try. */
-const TRANSIENT_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'UND_ERR_SOCKET',
-]);
-/**
- * Failures that prove the request never reached Kore (no connection was made), so even a create may be
- * sent again. EHOSTUNREACH / ENETUNREACH are not among them: they can be raised on a socket that already
- * sent the request.
- */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
 
 /**
  * The shortest wait between rate-limit retries, whatever Kore's Retry-After says (0, empty, a past date):
