@@ -2,8 +2,10 @@ import type { Cluster, Redis } from 'ioredis';
 import { sleep } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
-import { BUDGET, DONE, NEWEST_JOB, PAUSE, PUBLISH_READ, RELEASE, RENEW } from './scripts';
-import type { SharedRead, SharedState } from './types';
+import { QUIET_WINDOWS, spacingMs } from '../transport/learnedRate';
+import type { LearnedRate, Learning, Recent } from '../transport/learnedRate';
+import { BUDGET, DONE, LEARN, NEWEST_JOB, PAUSE, PUBLISH_READ, RELEASE, RENEW } from './scripts';
+import type { SharedRate, SharedRead, SharedState } from './types';
 
 /** A lock a crashed worker held frees itself after this; a live holder renews it every third of it. */
 export const LEASE_MS = 30_000;
@@ -14,6 +16,17 @@ const RECORD_TTL_MS = 15 * 60_000;
 const LOCK_POLL_MS = [20, 200];
 /** How often a worker asks again while every slot is held by a request still in flight. */
 const IN_FLIGHT_POLL_MS = 25;
+/** How often a worker computes the learned rate again when other workers keep changing it under it. */
+const LEARN_TRIES = 8;
+
+/** A SNAPSHOT (scripts.ts) as the learning rule reads it: the ages Redis gives become times on this clock. */
+function sharedRate([version, state, accepted, age]: unknown[], now = Date.now()): SharedRate {
+	return {
+		version: String(version),
+		state: state ? (JSON.parse(String(state)) as LearnedRate) : undefined,
+		recent: { accepted: Number(accepted), oldest: Number(age) >= 0 ? now - Number(age) : undefined },
+	};
+}
 
 export type Client = Redis | Cluster;
 
@@ -39,7 +52,13 @@ export class RedisState implements SharedState {
 		return `${this.prefix}:kore-contacts:${kind}:{${name}}`;
 	}
 
-	async acquire(account: string, limit: number, windowMs: number, inFlightMs: number, signal: AbortSignal): Promise<() => Promise<void>> {
+	async acquire(
+		account: string,
+		limit: number,
+		windowMs: number,
+		inFlightMs: number,
+		signal: AbortSignal,
+	): Promise<(accepted?: boolean) => Promise<SharedRate | undefined>> {
 		const previous = this.turns.get(account) ?? Promise.resolve();
 		let turnOver!: () => void;
 		const mine = new Promise<void>((resolve) => (turnOver = resolve));
@@ -52,11 +71,25 @@ export class RedisState implements SharedState {
 				if (signal.aborted) throw signal.reason;
 				const slot = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 				const wait = Number(
-					await this.client.eval(BUDGET, 2, budget, this.key('pause', account), limit, windowMs, Math.round(inFlightMs), slot, IN_FLIGHT_POLL_MS),
+					await this.client.eval(
+						BUDGET,
+						3,
+						budget,
+						this.key('pause', account),
+						this.key('learned', account),
+						limit,
+						windowMs,
+						Math.round(inFlightMs),
+						slot,
+						IN_FLIGHT_POLL_MS,
+					),
 				);
 				if (wait <= 0) {
-					return async () => {
-						await this.client.eval(DONE, 1, budget, windowMs, slot).catch(() => undefined);
+					return async (accepted) => {
+						const known = await this.client
+							.eval(DONE, 3, budget, this.key('accepted', account), this.key('learned', account), windowMs, slot, accepted ? 1 : 0)
+							.catch(() => undefined);
+						return Array.isArray(known) ? sharedRate(known) : undefined;
 					};
 				}
 				await sleep(Math.min(wait, windowMs), signal);
@@ -69,6 +102,28 @@ export class RedisState implements SharedState {
 
 	async pause(account: string, delayMs: number): Promise<void> {
 		await this.client.eval(PAUSE, 1, this.key('pause', account), Math.max(1, Math.round(delayMs)));
+	}
+
+	async learn(
+		account: string,
+		windowMs: number,
+		step: (state: LearnedRate | undefined, recent: Recent) => Learning,
+		known?: SharedRate,
+	): Promise<Learning | undefined> {
+		const keys = [this.key('accepted', account), this.key('learned', account)];
+		// '?' is no version: LEARN only reads
+		let shared = known ?? sharedRate(((await this.client.eval(LEARN, 2, ...keys, '?', '', '', 0, 0, windowMs)) as unknown[]).slice(1));
+		for (let tries = 0; tries < LEARN_TRIES; tries++) {
+			const learning = step(shared.state, shared.recent);
+			const state = learning.state ? JSON.stringify(learning.state) : '';
+			if (state === (shared.state ? JSON.stringify(shared.state) : '')) return learning;
+			const version = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+			const spacing = learning.state ? spacingMs(learning.state, windowMs) : 0;
+			const reply = (await this.client.eval(LEARN, 2, ...keys, shared.version, version, state, spacing, QUIET_WINDOWS * windowMs, windowMs)) as unknown[];
+			if (Number(reply[0]) === 1) return learning;
+			shared = sharedRate(reply.slice(1));
+		}
+		throw new Error('the learned rate kept changing under this worker');
 	}
 
 	async lock(keys: string[]): Promise<() => Promise<void>> {

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { LearnedRate, Learning, Recent } from '../transport/learnedRate';
+
 /**
  * State shared by every n8n process of one installation, for n8n's queue mode (a main process and several
  * `n8n worker` processes, with Redis): the per-account request budget, a rate-limit pause every process
@@ -12,13 +14,32 @@ import type { IDataObject } from 'n8n-workflow';
 export interface SharedState {
 	readonly queueMode: boolean;
 	/**
-	 * Waits until the account's shared budget grants a request (and any pause is over); resolves with `done`,
-	 * to call when its answer is in. The slot is taken until a window after `done`, or after `inFlightMs` +
-	 * the window if `done` never comes (a worker that crashed mid-request).
+	 * Waits until the account's shared budget grants a request (and any pause is over, and the learned rate's
+	 * interval since the last grant has passed); resolves with `done`, to call when its answer is in, with whether
+	 * Kore accepted it (see PacingSlot), which resolves with the account's learned rate as Redis holds it then.
+	 * The slot is taken until a window after `done`, or after `inFlightMs` + the window if `done` never comes
+	 * (a worker that crashed mid-request).
 	 */
-	acquire(account: string, limit: number, windowMs: number, inFlightMs: number, signal: AbortSignal): Promise<() => Promise<void>>;
+	acquire(
+		account: string,
+		limit: number,
+		windowMs: number,
+		inFlightMs: number,
+		signal: AbortSignal,
+	): Promise<(accepted?: boolean) => Promise<SharedRate | undefined>>;
 	/** Holds every process's requests for this account for `delayMs`. */
 	pause(account: string, delayMs: number): Promise<void>;
+	/**
+	 * Applies a step of the learning rule to the account's learned rate shared by every process (atomically:
+	 * again on a newer state if another process changed it), starting from `known` if given; resolves with it.
+	 * Outside queue mode: undefined, and the in-process pacer learns alone.
+	 */
+	learn(
+		account: string,
+		windowMs: number,
+		step: (state: LearnedRate | undefined, recent: Recent) => Learning,
+		known?: SharedRate,
+	): Promise<Learning | undefined>;
 	/** Takes the locks of these keys (in the order given); resolves with their release. */
 	lock(keys: string[]): Promise<() => Promise<void>>;
 	get(key: string): Promise<IDataObject | undefined>;
@@ -38,6 +59,13 @@ export interface SharedState {
 	sharedRead(stream: string, need: number | undefined, readOwn: () => Promise<SharedRead>): Promise<SharedRead | undefined>;
 }
 
+/** An account's learned rate as n8n's Redis holds it (`version` changes with each write), and what Kore accepted. */
+export interface SharedRate {
+	version: string;
+	state?: LearnedRate;
+	recent: Recent;
+}
+
 /** A read of a stream: its contacts, and the newest execution n8n had queued before it began (queue mode). */
 export interface SharedRead {
 	createdBefore?: number;
@@ -49,6 +77,7 @@ export const LOCAL: SharedState = {
 	queueMode: false,
 	acquire: async () => async () => undefined,
 	pause: async () => undefined,
+	learn: async () => undefined,
 	lock: async () => async () => undefined,
 	get: async () => undefined,
 	put: async () => undefined,

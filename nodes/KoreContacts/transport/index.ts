@@ -12,9 +12,11 @@ import {
 	koreNetworkError,
 	koreRateLimitError,
 } from './errors';
+import { onAccepted, onRefused } from './learnedRate';
 import { pacerFor } from './pacing';
 import { sharedState } from '../queue';
 import type { SharedState } from '../queue';
+import type { SharedRate } from '../queue/types';
 import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
@@ -98,7 +100,8 @@ export interface RequestMeta {
 const MAX_BACKOFF_MS = 30_000;
 /**
  * The shortest wait between rate-limit retries, whatever Kore's Retry-After says (0, empty, a past date):
- * a second, or the account's pacing interval when that is longer.
+ * a second of Kore's minute (a local test server's scaled window scales it), or the account's pacing interval
+ * when that is longer.
  */
 export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 /** How many times in a row a list read steps back to close a gap before it goes on regardless. */
@@ -226,13 +229,14 @@ export class KoreClient {
 		let rateLimitedSince: number | undefined;
 		const shared = await this.shared();
 		const account = `${credentials.host}\n${credentials.accountId}`;
+		const minWaitMs = (MIN_RATE_LIMIT_WAIT_MS * credentials.rateLimitWindowMs) / 60_000;
 		for (;;) {
 			// A slot is held from its grant until a window after the answer: Kore counts the request somewhere between.
 			const slot = await pacer.acquire(signal, user).catch(() => {
 				throw this.notSent(req.itemIndex);
 			});
 			this.logWait(pacer, credentials, slot);
-			let sharedDone: () => Promise<void>;
+			let sharedDone: (accepted?: boolean) => Promise<SharedRate | undefined>;
 			try {
 				// In n8n's queue mode the account's budget is shared by every worker as well.
 				sharedDone = await shared.acquire(account, pacer.limit, pacer.windowMs, this.settings.timeoutMs, signal);
@@ -246,6 +250,7 @@ export class KoreClient {
 			attempts++;
 			meta.attempts = attempts;
 			req.onSend?.();
+			const sentAt = Date.now();
 			let response: Response | undefined;
 			let failure: unknown;
 			try {
@@ -255,22 +260,25 @@ export class KoreClient {
 				})) as Response;
 			} catch (error) {
 				failure = error;
-			} finally {
-				slot.done();
-				await sharedDone();
 			}
+			const refused = response !== undefined && isRateLimitResponse(response.statusCode, response.body);
+			// whether Kore let the request through its limit: unknown without an answer
+			const accepted = response === undefined ? undefined : !refused;
+			slot.done(accepted);
+			const known = await sharedDone(accepted);
+			if (accepted !== undefined) await this.learn(pacer, shared, credentials, refused, sentAt, known);
 
-			if (response && isRateLimitResponse(response.statusCode, response.body)) {
+			if (response && refused) {
 				// Bounded three ways: a floor on each wait (a Retry-After of 0, empty or in the past still waits),
 				// the real time since the first rate-limit answer (queueing for a pacing slot included), and the
-				// number of retries that time allows at the floor.
+				// number of retries that time allows at the floor. Without a Retry-After (Kore sends none), the
+				// account waits at the rate learned from the refusals.
 				const now = Date.now();
 				rateLimitedSince ??= now;
-				const floor = Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.ceil(pacer.windowMs / pacer.limit));
-				const asked = retryAfterMs(response.headers, now) ?? pacer.windowMs + Math.round(Math.random() * 1000);
-				const delay = Math.max(floor, asked);
+				const floor = Math.max(minWaitMs, Math.ceil(pacer.windowMs / pacer.limit));
+				const delay = Math.max(floor, retryAfterMs(response.headers, now) ?? pacer.refusalWaitMs(now));
 				const waited = now - rateLimitedSince;
-				const maxRetries = Math.floor(this.settings.maxRateLimitWaitMs / MIN_RATE_LIMIT_WAIT_MS);
+				const maxRetries = Math.floor(this.settings.maxRateLimitWaitMs / minWaitMs);
 				if (waited + delay > this.settings.maxRateLimitWaitMs || rateLimitRetries >= maxRetries) {
 					throw koreRateLimitError(this.ctx.getNode(), response.statusCode, response.body, waited, req.itemIndex);
 				}
@@ -385,6 +393,26 @@ export class KoreClient {
 		}
 	}
 
+	/**
+	 * Learns from Kore's answer to a request sent at `sentAt`: refused for its rate limit, or accepted. In queue
+	 * mode the account's learned rate is shared by every worker through n8n's Redis (`known`: as the request's
+	 * `done` read it), and the in-process pacer takes it; else (or if Redis fails) the pacer learns alone.
+	 */
+	private async learn(pacer: Pacer, shared: SharedState, credentials: KoreCredentials, refused: boolean, sentAt: number, known?: SharedRate): Promise<void> {
+		const answer = { now: Date.now(), sentAt, ceiling: pacer.limit, windowMs: pacer.windowMs };
+		const step: Parameters<Pacer['learn']>[0] = (state, recent) => (refused ? onRefused(state, answer, recent) : onAccepted(state, answer));
+		const account = `${credentials.host}\n${credentials.accountId}`;
+		let learning = await shared.learn(account, pacer.windowMs, step, known).catch(() => undefined);
+		if (learning) pacer.adopt(learning.state);
+		else learning = pacer.learn(step, answer.now);
+		const { change } = learning;
+		if (!change) return;
+		const per = formatMs(credentials.rateLimitWindowMs);
+		this.ctx.logger.info(
+			`Kore Contacts: learned rate for account ${credentials.accountId} at ${credentials.host}: ${formatRate(change.from)} → ${formatRate(change.to)} requests per ${per} (${change.why}); the credential allows ${pacer.limit}`,
+		);
+	}
+
 	/** State shared with the other n8n processes in queue mode (else a no-op). */
 	async shared(): Promise<SharedState> {
 		return await sharedState(this.ctx.logger);
@@ -423,10 +451,17 @@ export class KoreClient {
 		const now = Date.now();
 		if (now - (lastWaitLog.get(pacer) ?? 0) < WAIT_LOG_INTERVAL_MS) return;
 		lastWaitLog.set(pacer, now);
+		const per = formatMs(credentials.rateLimitWindowMs);
+		const learned = pacer.learnedRate(now);
 		this.ctx.logger.info(
-			`Kore Contacts: pacing requests to ${pacer.limit} per ${formatMs(credentials.rateLimitWindowMs)} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
+			`Kore Contacts: pacing requests to ${pacer.limit} per ${per} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit${learned ? `; learned rate ${formatRate(learned.rate)} per ${per}` : ''}); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
 		);
 	}
+}
+
+/** A learned rate for people: whole requests, or one decimal below 10. */
+function formatRate(rate: number): string {
+	return rate < 10 ? String(Math.round(rate * 10) / 10) : String(Math.round(rate));
 }
 
 /** Exponential back-off with jitter: base·2^(n-1), scaled by a random 50–100%, capped at 30 s. */
