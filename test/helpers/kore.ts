@@ -81,6 +81,27 @@ export function fakeKore(handler: (request: SeenRequest) => [number, unknown?, R
 	return seen;
 }
 
+/**
+ * A Kore that refuses (429 with its rate-limit message, no Retry-After) every request past `limit` in a sliding
+ * `windowMs`, counting only those it accepts, as the local server does; the others succeed. Returns when each
+ * request arrived and how it was answered.
+ */
+export function rateLimitedKore(limit: number, windowMs: number): Array<{ at: number; status: number }> {
+	const answered: Array<{ at: number; status: number }> = [];
+	const accepted: number[] = [];
+	fakeKore((request) => {
+		const at = Date.now();
+		while (accepted.length > 0 && accepted[0] <= at - windowMs) accepted.shift();
+		const ok = accepted.length < limit;
+		if (ok) accepted.push(at);
+		answered.push({ at, status: ok ? 200 : 429 });
+		return ok ? [200, contact(request.path.split('/').pop()!)] : [429, koreError(RATE_LIMIT_MESSAGE, 429)];
+	});
+	return answered;
+}
+
+export const RATE_LIMIT_MESSAGE = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.";
+
 /** A Get All page as Kore sends it. */
 export function page(results: IDataObject[], skip: number, limit: number, total: number) {
 	return { results, skip, limit, hasMore: skip + results.length < total, totalPages: Math.ceil(total / limit), totalResults: total };
