@@ -503,6 +503,7 @@ async function queueMode() {
 async function all() {
 	await main();
 	if (ARGS.length) return; // `lookups [S/N …]`: those alone
+	await require('./bench-learned-rate').run(); // pacing that learns the real limit (issue 21)
 	const { findRedis, findPostgresBinDir } = require('./e2e/services');
 	try {
 		findRedis();

@@ -192,8 +192,9 @@ export function koreNetworkError(
 	);
 }
 
-/** A duration for people: "12.5 s", "4 min 3 s". */
+/** A duration for people: "12.5 s", "4 min 3 s", "1 min". */
 export function formatMs(ms: number): string {
 	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-	return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+	const secondsPart = Math.round((ms % 60_000) / 1000);
+	return `${Math.floor(ms / 60_000)} min${secondsPart ? ` ${secondsPart} s` : ''}`;
 }

@@ -7,10 +7,12 @@ import { formatMs } from './errors';
  *
  * - A refusal lowers the rate to DECREASE times the rate it sends at, or what Kore accepted in the last window if
  *   that is less (multiplicative decrease) — once per run of refusals, which lasts until a request sent after its
- *   first refusal is accepted. After each refusal the account waits an interval, or PROBE_GROWTH of the run so far.
+ *   first refusal is accepted, and once per window (until then Kore still holds requests sent before the decrease).
+ *   After each refusal the account waits an interval, or PROBE_GROWTH of the run so far.
  * - The first run of a fresh state measures the rate: what Kore accepted in the window before the run, over the
- *   time from the oldest of those until Kore accepts again. (A burst at the credential's limit tells how many Kore
- *   takes, not how soon it takes more.) Until then the account probes at PROBE times that count per window.
+ *   time from the oldest of those until Kore accepts again (less 5 %). (A burst at the credential's limit tells how many Kore
+ *   takes, not how soon it takes more.) Until then the account probes at PROBE times that count per window. A
+ *   measurement at the credential's limit or above is no measurement: the slot came from others.
  * - Each accepted request adds INCREASE / rate, so a window of successes adds INCREASE requests per window
  *   (additive increase). At the credential's limit the learned rate is dropped: the limit is the ceiling.
  * - A state with no answered request for QUIET_WINDOWS windows is forgotten.
@@ -24,6 +26,8 @@ export interface LearnedRate {
 	lastUsed: number;
 	/** Whether the first run of refusals has measured the rate; after it, only the decrease and increase move it. */
 	measured: boolean;
+	/** When the rate was last decreased. */
+	decreasedAt?: number;
 	/** The run of refusals in progress. */
 	refused?: {
 		/** When its first refusal was answered. */
@@ -63,6 +67,8 @@ export const PROBE = 2;
 export const PROBE_GROWTH = 0.2;
 const MIN_RATE = 1;
 const MAX_RUN_WINDOWS = 1.25;
+/** A measurement is exact at best (a probe right as Kore frees a slot): this keeps a margin below it. */
+const MEASURE_MARGIN = 0.95;
 
 /** The state, unless the account has been quiet for QUIET_WINDOWS windows. */
 export function current(state: LearnedRate | undefined, now: number, windowMs: number): LearnedRate | undefined {
@@ -93,6 +99,11 @@ export function onRefused(state: LearnedRate | undefined, answer: Answer, recent
 		return { state: { ...known, lastUsed: now } };
 	}
 	const from = Math.min(known?.rate ?? ceiling, ceiling);
+	const refused = { since: now, accepted: recent.accepted, oldest: recent.oldest ?? now };
+	// Kore's window still holds requests sent before the last decrease: this refusal may be theirs.
+	if (known?.decreasedAt !== undefined && now - known.decreasedAt < windowMs) {
+		return { state: { ...known, rate: from, lastUsed: now, refused } };
+	}
 	// What Kore took in the last window, if less (nothing taken: the window is full of others' requests, and the
 	// rate is all there is to go on); once measured, per the time it took, as the window may hold a dead time.
 	const span = Math.max(1, now - (recent.oldest ?? now));
@@ -100,12 +111,7 @@ export function onRefused(state: LearnedRate | undefined, answer: Answer, recent
 	const base = recent.accepted > 0 ? Math.min(from, taken) : from;
 	const rate = Math.max(MIN_RATE, base * DECREASE);
 	return {
-		state: {
-			rate,
-			lastUsed: now,
-			measured: known?.measured ?? false,
-			refused: { since: now, accepted: recent.accepted, oldest: recent.oldest ?? now },
-		},
+		state: { rate, lastUsed: now, measured: known?.measured ?? false, decreasedAt: now, refused },
 		change: { from, to: rate, why: `Kore refused a request after accepting ${recent.accepted} in the last window` },
 	};
 }
@@ -121,19 +127,20 @@ export function onAccepted(state: LearnedRate | undefined, answer: Answer): Lear
 	if (refused && sentAt < refused.since) return { state: { ...known, lastUsed: now } };
 	if (refused) {
 		// the run of refusals is over
-		if (known.measured || refused.accepted === 0 || now <= refused.oldest) {
-			return { state: { rate: known.rate, lastUsed: now, measured: true } };
-		}
+		const ended = { rate: known.rate, lastUsed: now, measured: true, decreasedAt: known.decreasedAt };
+		if (known.measured || refused.accepted === 0 || now <= refused.oldest) return { state: ended };
 		// (a run left by a request sent long after it, e.g. by a later execution, measures at most this long)
-		const measured = (refused.accepted * windowMs) / Math.min(now - refused.oldest, MAX_RUN_WINDOWS * windowMs);
-		const why = `Kore accepted ${refused.accepted} in ${formatMs(now - refused.oldest)} before accepting more`;
-		if (measured >= ceiling) return { change: { from: known.rate, to: ceiling, why } };
+		const measured = (MEASURE_MARGIN * refused.accepted * windowMs) / Math.min(now - refused.oldest, MAX_RUN_WINDOWS * windowMs);
+		// At the credential's limit or more, what came back were others' slots (theirs left, or were refused),
+		// not its own: no measurement, the decreased rate stands.
+		if (measured >= ceiling) return { state: ended };
 		const rate = Math.max(MIN_RATE, measured);
-		return { state: { rate, lastUsed: now, measured: true }, change: { from: known.rate, to: rate, why } };
+		const why = `Kore accepted ${refused.accepted} in ${formatMs(now - refused.oldest)} before accepting more`;
+		return { state: { ...ended, rate }, change: { from: known.rate, to: rate, why } };
 	}
 	const rate = known.rate + INCREASE / known.rate;
 	if (rate >= ceiling) return { change: { from: known.rate, to: ceiling, why: "requests succeeded up to the credential's limit" } };
 	const next = { ...known, rate, lastUsed: now };
 	// one log line per whole request per window gained
-	return Math.floor(rate) > Math.floor(known.rate) ? { state: next, change: { from: known.rate, to: rate, why: 'requests succeeded' } } : { state: next };
+	return Math.round(rate) > Math.round(known.rate) ? { state: next, change: { from: known.rate, to: rate, why: 'requests succeeded' } } : { state: next };
 }

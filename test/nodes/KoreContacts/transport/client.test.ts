@@ -101,7 +101,7 @@ describe('rate limit answers', () => {
 		expect(calls[6].at - calls[5].at).toBe(6120);
 		expect(logs).toContainEqual(
 			expect.stringMatching(
-				/^Kore Contacts: learned rate for account acc-client-\d+ at https:\/\/kore\.example\.test: 600 → 4\.3 requests per 1 min 0 s \(Kore refused a request after accepting 5 in the last window\); the credential allows 600$/,
+				/^Kore Contacts: learned rate for account acc-client-\d+ at https:\/\/kore\.example\.test: 600 → 4\.3 requests per 1 min \(Kore refused a request after accepting 5 in the last window\); the credential allows 600$/,
 			),
 		);
 	});
