@@ -266,7 +266,8 @@ export class KoreClient {
 			const accepted = response === undefined ? undefined : !refused;
 			slot.done(accepted);
 			const known = await sharedDone(accepted);
-			if (accepted !== undefined) await this.learn(pacer, shared, credentials, refused, sentAt, known);
+			// a refusal with a Retry-After says when to send again: there is nothing to learn from it
+			if (accepted || (refused && retryAfterMs(response?.headers) === undefined)) await this.learn(pacer, shared, credentials, refused, sentAt, known);
 
 			if (response && refused) {
 				// Bounded three ways: a floor on each wait (a Retry-After of 0, empty or in the past still waits),
@@ -402,7 +403,7 @@ export class KoreClient {
 		const answer = { now: Date.now(), sentAt, ceiling: pacer.limit, windowMs: pacer.windowMs };
 		const step: Parameters<Pacer['learn']>[0] = (state, recent) => (refused ? onRefused(state, answer, recent) : onAccepted(state, answer));
 		const account = `${credentials.host}\n${credentials.accountId}`;
-		let learning = await shared.learn(account, pacer.windowMs, step, known).catch(() => undefined);
+		let learning = shared.queueMode ? await shared.learn(account, pacer.windowMs, step, known).catch(() => undefined) : undefined;
 		if (learning) pacer.adopt(learning.state);
 		else learning = pacer.learn(step, answer.now);
 		const { change } = learning;
