@@ -10,7 +10,7 @@ import { formatMs } from './errors';
  *   first refusal is accepted, and once per window (until then Kore still holds requests sent before the decrease).
  *   After each refusal the account waits an interval, or PROBE_GROWTH of the run so far.
  * - The first run of a fresh state measures the rate: what Kore accepted in the window before the run, over the
- *   time from the oldest of those until Kore accepts again (less 5 %). (A burst at the credential's limit tells how many Kore
+ *   time from the oldest of those until Kore accepts again (less 2 %). (A burst at the credential's limit tells how many Kore
  *   takes, not how soon it takes more.) Until then the account probes at PROBE times that count per window. A
  *   measurement at the credential's limit or above is no measurement: the slot came from others.
  * - Each accepted request adds INCREASE / rate, so a window of successes adds INCREASE requests per window
@@ -63,12 +63,12 @@ export interface Learning {
 export const DECREASE = 0.85;
 export const INCREASE = 1;
 export const QUIET_WINDOWS = 10;
-export const PROBE = 2;
-export const PROBE_GROWTH = 0.2;
+export const PROBE = 3;
+export const PROBE_GROWTH = 0.1;
 const MIN_RATE = 1;
 const MAX_RUN_WINDOWS = 1.25;
 /** A measurement is exact at best (a probe right as Kore frees a slot): this keeps a margin below it. */
-const MEASURE_MARGIN = 0.95;
+const MEASURE_MARGIN = 0.98;
 
 /** The state, unless the account has been quiet for QUIET_WINDOWS windows. */
 export function current(state: LearnedRate | undefined, now: number, windowMs: number): LearnedRate | undefined {

@@ -89,7 +89,7 @@ describe('rate limit answers', () => {
 	});
 
 	test('429 without Retry-After: waits at the rate learned from the refusal, not a whole window, and logs what it learned', async () => {
-		// Kore accepts 5, then refuses one: it probes at twice that count per window until Kore accepts again
+		// Kore accepts 5, then refuses one: it probes at three times that count per window until Kore accepts again
 		const ok = { statusCode: 200, body: { id: 'c1' } };
 		const { ctx, calls, logs } = scriptedContext([ok, ok, ok, ok, ok, { statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] } }, ok], {
 			requestsPerMinute: 600,
@@ -97,8 +97,8 @@ describe('rate limit answers', () => {
 		const shared = client(ctx);
 		await settle(Promise.all([1, 2, 3, 4, 5].map(() => shared.request(DELETE))).then(() => shared.request(DELETE)));
 		expect(calls).toHaveLength(7);
-		// a window with its 2 % margin, over 2 × 5
-		expect(calls[6].at - calls[5].at).toBe(6120);
+		// a window with its 2 % margin, over 3 × 5
+		expect(calls[6].at - calls[5].at).toBe(4080);
 		expect(logs).toContainEqual(
 			expect.stringMatching(
 				/^Kore Contacts: learned rate for account acc-client-\d+ at https:\/\/kore\.example\.test: 600 → 4\.3 requests per 1 min \(Kore refused a request after accepting 5 in the last window\); the credential allows 600$/,
