@@ -136,4 +136,13 @@ function pruneJti(app, now) {
 	for (const [jti, until] of app.seenJti) if (until < now) app.seenJti.delete(jti);
 }
 
-module.exports = { buildApps, verifyToken };
+/**
+ * Who an app's changes are stamped with: its account, org, user and app ids.
+ * @param {App} app
+ * @returns {import('./store').Actor}
+ */
+function actorOf(app) {
+	return { accountId: app.accountId, orgId: app.orgId, userId: app.userId, aId: app.aId };
+}
+
+module.exports = { buildApps, verifyToken, actorOf };

@@ -1,6 +1,8 @@
 /**
- * Types of the local Kore-compatible Contacts server (index.js). See README.md for the contract.
+ * Types of the local Kore-compatible Contacts server (index.js and the modules it assembles). See README.md for the
+ * contract.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 
 export interface AccountOption {
 	accountId: string;
@@ -55,6 +57,22 @@ export interface SeedContact {
 	status?: 'ACTIVE' | 'INACTIVE';
 	createdAt?: string;
 	updatedAt?: string;
+	/**
+	 * Taken as stored: not validated and not checked against the numbers of other contacts. For data Kore may hold
+	 * that its API would refuse today (a number without a country code, one number on two contacts), so that a
+	 * client's defences against it can be tried. Its id must still be new.
+	 */
+	asStored?: boolean;
+}
+
+/** The fields `updateContact` may change, as Update's body names them. */
+export interface ContactChange {
+	firstName?: string;
+	lastName?: string;
+	fullName?: string;
+	salutation?: string;
+	/** phoneNumber as digits, without the country code */
+	cellPhone?: Partial<CellPhone>;
 }
 
 export interface KoreContact {
@@ -78,12 +96,19 @@ export interface KoreContact {
 	id: string;
 }
 
+/** Answers that status at once; without a body, a Kore-shaped error. */
+export interface StatusAction {
+	status: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
 export type FaultAction =
 	| 'reset'
 	| 'hang'
 	| { reset: 'before' | 'after' }
 	| { rateLimitMessage: true; status?: number }
-	| { status: number; body?: unknown; headers?: Record<string, string> };
+	| StatusAction;
 
 export interface FaultRule {
 	method?: string;
@@ -93,6 +118,26 @@ export interface FaultRule {
 	times?: number;
 	action: FaultAction;
 }
+
+/** An API request as a hook sees it: after its body was read, before it is authenticated or applied. */
+export interface HookedRequest {
+	method: string;
+	/** raw path as received, still percent-encoded, without the query */
+	path: string;
+	/** which endpoint it is for, as matchRoute() answers */
+	route: RouteMatch;
+	query: Record<string, string>;
+	headers: IncomingHttpHeaders;
+	/** the parsed JSON body, or the raw bytes (empty when there is no body) */
+	body: unknown;
+}
+
+/**
+ * Sees each API request (admin ones excepted) and may hold it back (return a promise) or answer it: a FaultAction
+ * returned is applied as a fault rule's would be, and replaces a fault rule taken for the request; undefined lets
+ * it go on. A hook that throws makes the answer a 500.
+ */
+export type RequestHook = (request: HookedRequest) => FaultAction | undefined | void | Promise<FaultAction | undefined | void>;
 
 export interface ServerOptions {
 	/** default '127.0.0.1' */
@@ -115,6 +160,8 @@ export interface ServerOptions {
 	maxBodyBytes?: number;
 	/** Get All lists INACTIVE contacts too; default false */
 	listInactive?: boolean;
+	/** Get All's answer carries totalPages and totalResults, as Kore's sample does; default true */
+	listTotals?: boolean;
 	/** Update / Delete of an INACTIVE contact's id: 'notFound' (default) or 'ok' */
 	inactiveIds?: 'notFound' | 'ok';
 	/** default 404 */
@@ -129,7 +176,15 @@ export interface ServerOptions {
 	logLimit?: number;
 	/** default true */
 	logBodies?: boolean;
+	/** the id of each contact Create or Import makes; default 24 hex characters, like Kore's ids */
+	newId?: () => string;
 }
+
+/** Options setOptions() may change while the server runs (reset() restores the starting ones). */
+export type ChangeableOptions = Pick<
+	ServerOptions,
+	'pageSize' | 'maxPageSize' | 'listInactive' | 'listTotals' | 'inactiveIds' | 'notFoundStatus' | 'duplicateStatus' | 'errorKey' | 'requireAllFields'
+>;
 
 export interface LogEntry {
 	at: number;
@@ -164,11 +219,24 @@ export interface KoreServer {
 	requests: LogEntry[];
 	/** every contact of the stream, INACTIVE included, in creation order */
 	contacts(streamId: string): KoreContact[];
+	/** back to the start: the seed contacts, empty log and counters, no faults or hooks, the starting rate limit, latency and options */
 	reset(): void;
 	addFault(rule: FaultRule): void;
 	clearFaults(): void;
+	/** adds a hook (after the ones already there); returns the function that removes it */
+	intercept(hook: RequestHook): () => void;
 	setRateLimit(opts: RateLimitOptions): void;
 	setLatency(ms: number | [number, number]): void;
+	setOptions(changes: ChangeableOptions): void;
+	/**
+	 * Changes made in this process as another system using the same Kore account would make them: no request, no
+	 * log entry; Kore's rules apply and a change the API would refuse throws. reset() drops them.
+	 */
+	addContacts(contacts: SeedContact[]): KoreContact[];
+	/** changes the fields given of an ACTIVE contact, as Update does */
+	updateContact(streamId: string, id: string, fields: ContactChange): KoreContact;
+	/** deletes an ACTIVE contact, as Delete does: it becomes INACTIVE and its number is free */
+	deleteContact(streamId: string, id: string): KoreContact;
 	stats(): Stats;
 	close(): Promise<void>;
 }
@@ -191,13 +259,13 @@ export function demoSeed(opts?: {
 	streamId?: string;
 	enforceJti?: boolean;
 }): DemoSeed;
-export function matchRoute(
-	rawPath: string,
-	method: string,
-):
+/** Which endpoint a request is for: its kind and the path's parameters (see routes.js). */
+export type RouteMatch =
 	| { kind: 'notFound' }
 	| { kind: 'methodNotAllowed'; allow: string }
 	| { kind: 'list' | 'create' | 'import' | 'bulkUpdate' | 'bulkDelete'; streamId: string }
 	| { kind: 'update' | 'delete'; streamId: string; id: string };
+
+export function matchRoute(rawPath: string, method: string): RouteMatch;
 export const RATE_LIMIT_MESSAGE: string;
 export const VALIDATION_MESSAGE: string;

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeType, IRun, IRunData } from 'n8n-workflow';
+import type { Logger, ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeType, IRun, IRunData } from 'n8n-workflow';
 
 export interface LogLine {
 	level: string;
@@ -23,6 +23,8 @@ export function runWorkflow(
 		print?: (level: string, message: string) => void;
 		/** The execution's id as n8n gives it ('301', …); default 'execution'. */
 		executionId?: string;
+		/** When it resolves, the execution is cancelled (as n8n's Stop button does). */
+		cancel?: Promise<unknown>;
 	},
 ): Promise<EngineResult>;
 
@@ -37,5 +39,11 @@ export function applyCredentialDefaults(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
 ): ICredentialDataDecryptedObject;
+
+/** What n8n's additional data holds for a node in this process: the one credential, and n8n's URLs. */
+export function baseAdditionalData(credentialType: ICredentialType, credentials: ICredentialDataDecryptedObject): IDataObject;
+
+/** A logger (n8n's Logger shape) that keeps what nodes log in `lines`, and optionally prints it. */
+export function captureLogger(lines: LogLine[], print?: (level: string, message: string) => void): Logger;
 
 export const MANUAL_TRIGGER: string;

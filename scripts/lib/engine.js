@@ -99,6 +99,21 @@ class SingleCredentialHelper extends ICredentialsHelper {
 	}
 }
 
+/** What n8n's additional data holds for a node in this process: the one credential, and n8n's URLs. */
+function baseAdditionalData(credentialType, credentials) {
+	return {
+		credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+		userId: 'user',
+	};
+}
+
 /** `{ json, binary? }` rather than a plain JSON object. */
 function isExecutionData(item) {
 	return item !== null && typeof item === 'object' && typeof item.json === 'object' && Object.keys(item).every((key) => ['json', 'binary'].includes(key));
@@ -122,10 +137,11 @@ function captureLogger(lines, print) {
  *
  * @param {object} workflow
  * @param {{ nodeTypes: Record<string, object>, credentialType: object, credentials: object,
- *   items?: object[], print?: (level: string, message: string) => void, executionId?: string }} options
+ *   items?: object[], print?: (level: string, message: string) => void, executionId?: string, cancel?: Promise<unknown> }} options
  *   executionId: the execution's id as n8n gives it (n8n numbers executions: '301', …)
+ *   cancel: when it resolves, the execution is cancelled (as n8n's Stop button does)
  */
-async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, items, print, executionId = 'execution' }) {
+async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, items, print, executionId = 'execution', cancel }) {
 	const data = JSON.parse(JSON.stringify(workflow));
 	const trigger = data.nodes.find((node) => node.type === MANUAL_TRIGGER);
 	if (!trigger) throw new Error('The workflow has no Manual Trigger');
@@ -156,21 +172,10 @@ async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, i
 	Container.set(Logger, captureLogger(logs, print));
 	const hooks = new ExecutionLifecycleHooks('manual', 'execution', { ...data, id: instance.id });
 	const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', resolve));
-	const additionalData = {
-		hooks,
-		credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
-		currentNodeParameters: undefined,
-		executionId,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		variables: {},
-		userId: 'user',
-	};
-	await new WorkflowExecute(additionalData, 'manual').run({ workflow: instance, pinData });
+	const additionalData = { ...baseAdditionalData(credentialType, credentials), hooks, currentNodeParameters: undefined, executionId };
+	const running = new WorkflowExecute(additionalData, 'manual').run({ workflow: instance, pinData });
+	void cancel?.then(() => running.cancel());
+	await running.catch(() => undefined);
 	const run = await finished;
 	return { run, runData: run.data.resultData.runData, error: run.data.resultData.error, logs };
 }
@@ -181,4 +186,4 @@ function nodeOutputs(result, nodeName) {
 	return (first?.data?.main ?? []).map((items) => items ?? []);
 }
 
-module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, MANUAL_TRIGGER };
+module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, baseAdditionalData, captureLogger, MANUAL_TRIGGER };

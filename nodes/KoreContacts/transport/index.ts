@@ -1,5 +1,5 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { FunctionsBase, IAllExecuteFunctions, IDataObject, IHttpRequestMethods, IHttpRequestOptions, RequestHelperFunctions } from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
@@ -21,6 +21,16 @@ import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
+/**
+ * What the client (and the lookup layer) use of n8n's node context: an execution's (`IExecuteFunctions`, the
+ * Kore Contacts node) or a poll's (`IPollFunctions`, the Kore Contacts Trigger).
+ */
+export type KoreContext = Pick<FunctionsBase, 'getCredentials' | 'getNode' | 'getExecutionId' | 'logger'> & {
+	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication'>;
+	/** An execution's cancel signal; a poll has none. */
+	getExecutionCancelSignal?(): AbortSignal | undefined;
+};
+
 /** One request to a stream's Contacts API. */
 export interface KoreRequest {
 	method: IHttpRequestMethods;
@@ -39,8 +49,11 @@ export interface KoreRequest {
 	 * (a scan shared by the lookup layer).
 	 */
 	detached?: boolean;
-	/** Called just before each attempt is sent. */
-	onSend?: () => void;
+	/**
+	 * Runs just before each attempt is sent, once its pacing slot is granted; when it throws, the attempt is
+	 * not sent and the request fails with its message (e.g. the lock guarding a write may have lapsed).
+	 */
+	beforeSend?: () => Promise<void>;
 }
 
 /** How requests behave; the node's Options. */
@@ -155,9 +168,14 @@ export class KoreClient {
 	private readonly halted = new AbortController();
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: KoreContext,
 		private readonly settings: RequestSettings = DEFAULT_SETTINGS,
 	) {}
+
+	/** How long one request may take (the node's Timeout option). */
+	get timeoutMs(): number {
+		return this.settings.timeoutMs;
+	}
 
 	/** The credential's checked fields (read once per execution). */
 	async getCredentials(itemIndex?: number): Promise<KoreCredentials> {
@@ -247,29 +265,43 @@ export class KoreClient {
 					itemIndex: req.itemIndex,
 				});
 			}
-			attempts++;
-			meta.attempts = attempts;
-			req.onSend?.();
-			const sentAt = Date.now();
 			let response: Response | undefined;
 			let failure: unknown;
+			let refused: unknown;
 			try {
-				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
-					...options,
-					headers: { ...options.headers },
-				})) as Response;
+				await req.beforeSend?.();
+			} catch (error) {
+				refused = error;
+			}
+			let sentAt = Date.now();
+			try {
+				if (refused === undefined) {
+					attempts++;
+					meta.attempts = attempts;
+					sentAt = Date.now();
+					response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, {
+						...options,
+						headers: { ...options.headers },
+					})) as Response;
+				}
 			} catch (error) {
 				failure = error;
 			}
-			const refused = response !== undefined && isRateLimitResponse(response.statusCode, response.body);
+			const rateLimited = response !== undefined && isRateLimitResponse(response.statusCode, response.body);
 			// whether Kore let the request through its limit: unknown without an answer
-			const accepted = response === undefined ? undefined : !refused;
+			const accepted = response === undefined ? undefined : !rateLimited;
 			slot.done(accepted);
 			const known = await sharedDone(accepted);
+			if (refused !== undefined) {
+				if (refused instanceof NodeOperationError) throw refused;
+				throw new NodeOperationError(this.ctx.getNode(), `Not sent: ${(refused as Error).message}`, { itemIndex: req.itemIndex });
+			}
 			// a refusal with a Retry-After says when to send again: there is nothing to learn from it
-			if (accepted || (refused && retryAfterMs(response?.headers) === undefined)) await this.learn(pacer, shared, credentials, refused, sentAt, known);
+			if (accepted || (rateLimited && retryAfterMs(response?.headers) === undefined)) {
+				await this.learn(pacer, shared, credentials, rateLimited, sentAt, known);
+			}
 
-			if (response && refused) {
+			if (response && rateLimited) {
 				// Bounded three ways: a floor on each wait (a Retry-After of 0, empty or in the past still waits),
 				// the real time since the first rate-limit answer (queueing for a pacing slot included), and the
 				// number of retries that time allows at the floor. Without a Retry-After (Kore sends none), the
@@ -341,7 +373,7 @@ export class KoreClient {
 	async listContacts<S = undefined>(
 		streamId: string,
 		onPage: (contacts: IDataObject[], sent: S) => boolean | void,
-		{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => S } = {},
+		{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => Promise<S> } = {},
 	): Promise<void> {
 		/** Contacts of the pages taken: a page that may follow a gap must meet one of them. */
 		const seen = new Set<string>();
@@ -362,7 +394,7 @@ export class KoreClient {
 				qs: { skip, limit: pageSize },
 				itemIndex,
 				detached,
-				onSend: onSend && (() => void (sent = onSend())),
+				beforeSend: onSend && (async () => void (sent = await onSend())),
 			});
 			const results = Array.isArray(page?.results) ? (page.results as IDataObject[]) : [];
 			const ids = results.map((contact) => String(contact.id));
@@ -420,7 +452,7 @@ export class KoreClient {
 	}
 
 	/** This execution's stop signal: the node stopped at an error, or the execution was cancelled. */
-	private signal(): AbortSignal {
+	signal(): AbortSignal {
 		const cancelled = this.ctx.getExecutionCancelSignal?.();
 		return cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
 	}

@@ -1,14 +1,14 @@
-import nock from 'nock';
-
 import { contactsPath, encodeSegment } from '../../../../nodes/KoreContacts/transport';
 import { runWorkflow } from '../../../helpers/engine';
-import { BASE, CREDENTIALS, HOST, SECRET, contact, fakeKore, kore, koreError, rateLimitedKore } from '../../../helpers/kore';
+import { fakeStream } from '../../../helpers/fake-stream';
+import { BASE, CREDENTIALS, SECRET, contact, koreError, scriptedKore } from '../../../helpers/kore';
+import { networkFailure } from '../../../helpers/network';
 
 const STREAM = 'st-7dc994f0-4436-5134-9fa8-a942625a1b2c';
 
 /** Records every request to the Kore host, answering with `reply`. */
 function recordRequests(reply: (path: string) => [number, unknown] = () => [200, contact('x')]) {
-	return fakeKore((request) => reply(request.path));
+	return scriptedKore((request) => reply(request.path));
 }
 
 describe('URL building', () => {
@@ -61,7 +61,7 @@ describe('URL building', () => {
 
 	test('uses the host as typed, with spaces and trailing slashes tolerated', async () => {
 		const seen = recordRequests();
-		await runWorkflow('delete-contact.json', { credentials: { ...CREDENTIALS, host: `  ${HOST}//  ` } });
+		await runWorkflow('delete-contact.json', { credentials: { ...CREDENTIALS, host: `  ${CREDENTIALS.host}//  ` } });
 		expect(seen).toHaveLength(1);
 	});
 
@@ -98,7 +98,7 @@ describe('Kore errors', () => {
 		[418, '', 'No response body (HTTP 418)', undefined],
 		[409, { errors: [{ msg: 'Phone number already exists' }, { msg: 'second' }] }, 'Phone number already exists; second (HTTP 409)', undefined],
 	])('HTTP %i becomes Kore\'s words plus the status', async (status, body, message, hint) => {
-		kore().delete(/.*/).times(10).reply(status, body as never);
+		scriptedKore(() => [status, body]);
 		const { error, run } = await runWorkflow('delete-contact.json', {
 			credentials: CREDENTIALS,
 			node: { parameters: { options: { maxRetries: 0 } } },
@@ -113,7 +113,7 @@ describe('Kore errors', () => {
 
 	test('HTTP 429 with Max Rate-Limit Wait 0 fails at once, saying it was rate-limited', async () => {
 		const message = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.";
-		kore().delete(/.*/).reply(429, koreError(message, 429), { 'Retry-After': '30' });
+		scriptedKore(() => [429, koreError(message, 429), { 'Retry-After': '30' }]);
 		const { error, run } = await runWorkflow('delete-contact.json', {
 			credentials: CREDENTIALS,
 			node: { parameters: { options: { maxRateLimitWait: 0 } } },
@@ -125,12 +125,13 @@ describe('Kore errors', () => {
 	});
 
 	test('a connection failure names the host and keeps the token out of the run data', async () => {
-		kore().delete(/.*/).times(10).replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND kore.example.test'), { code: 'ENOTFOUND' }));
+		networkFailure('DELETE', /.*/, 'ENOTFOUND', { times: 10 });
 		const { error, run } = await runWorkflow('delete-contact.json', {
 			credentials: CREDENTIALS,
 			node: { parameters: { options: { maxRetries: 0 } } },
 		});
-		expect(error?.message).toBe(`Could not reach Kore at ${HOST}: the host name was not found (check the Host in the credential) [ENOTFOUND]`);
+		expect(error?.message).toBe(`Could not reach Kore at ${CREDENTIALS.host}: no server with this name was found`);
+		expect(error?.description).toMatch(/^Check the credential's Environment \(or its Custom URL\)/);
 		const everything = JSON.stringify(run);
 		expect(everything).not.toContain(SECRET);
 		expect(everything).not.toMatch(/eyJhbGciOi/);
@@ -140,24 +141,25 @@ describe('Kore errors', () => {
 describe('the rate learned from Kore\'s refusals', () => {
 	test('a burst of executions shares what one execution learned: they start spaced at that rate, not all at once', async () => {
 		// the credential says 100 per 3 s; Kore takes 5 per second (15 per 3 s)
-		const answered = rateLimitedKore(5, 1000);
-		const credentials = { ...CREDENTIALS, accountId: 'acc-learned-burst', requestsPerMinute: 100, rateLimitWindowMs: 3000 };
-		const items = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ stream: STREAM, koreId: `c${from + i}` }));
+		const stream = fakeStream(150);
+		stream.server.setRateLimit({ limit: 5, windowMs: 1000 });
+		const credentials = { ...CREDENTIALS, requestsPerMinute: 100, rateLimitWindowMs: 3000 };
+		const items = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ stream: 'st-1', koreId: `c${from + i}` }));
 		const first = await runWorkflow('delete-from-items.json', { credentials, items: items(0, 12) });
 		expect(first.error).toBeUndefined();
 		expect(first.outputs[0]).toHaveLength(12);
-		const learned = first.logs.map((line) => line.message).filter((message) => /learned rate for account acc-learned-burst/.test(message));
+		const learned = first.logs.map((line) => line.message).filter((message) => /learned rate for account acc-0001/.test(message));
 		expect(learned[0]).toMatch(/: 100 → 4\.3 requests per 3\.0 s \(Kore refused a request after accepting 5 in the last window\)/);
 		expect(learned[1]).toMatch(/: 4\.3 → [\d.]+ requests per 3\.0 s \(Kore accepted 5 in [\d.]+ s before accepting more\)/);
 
-		const before = answered.length;
+		const before = stream.server.requests.length;
 		const burst = await Promise.all([0, 1, 2, 3].map((k) => runWorkflow('delete-from-items.json', { credentials, items: items(100 + 10 * k, 5) })));
 		burst.forEach((run, k) => {
 			expect(run.error).toBeUndefined();
 			expect(run.outputs[0].map((item) => item.json.id)).toEqual(items(100 + 10 * k, 5).map((item) => item.koreId));
 		});
-		const sent = answered.slice(before);
-		expect(sent.filter((request) => request.status === 429).length).toBeLessThanOrEqual(1);
+		const sent = stream.server.requests.slice(before);
+		expect(sent.filter((request) => request.rateLimited).length).toBeLessThanOrEqual(1);
 		// unlearned, 16 requests (4 executions, 4 items at a time) would start at once
 		expect(sent[4].at - sent[0].at).toBeGreaterThanOrEqual(600);
 	}, 30_000);
