@@ -52,6 +52,10 @@ export function isRateLimitResponse(status: number, body: unknown): boolean {
 export interface RequestSubject {
 	streamId: string;
 	contactId?: string;
+	/** The API scope the request needs, when it is not the Contacts API's "Configuration". */
+	scope?: string;
+	/** What the request is about when it is not a contact, e.g. 'contact list "cl-1"'. */
+	what?: string;
 }
 
 function hintFor(status: number, subject: RequestSubject): string | undefined {
@@ -59,10 +63,11 @@ function hintFor(status: number, subject: RequestSubject): string | undefined {
 		return (
 			'Kore did not accept the credentials for this request. Check in the credential that the Client ID and ' +
 			'Client Secret are those of a JWT app, that the Account ID is right, and that the app is mapped to the ' +
-			`"Configuration" API scope; and check that Stream ID "${subject.streamId}" belongs to that account.`
+			`"${subject.scope ?? 'Configuration'}" API scope; and check that Stream ID "${subject.streamId}" belongs to that account.`
 		);
 	}
 	if (status === 404) {
+		if (subject.what !== undefined) return `Kore did not find ${subject.what} in stream "${subject.streamId}". Check the ID and the Stream ID.`;
 		return subject.contactId !== undefined
 			? `No contact with ID "${subject.contactId}" exists in stream "${subject.streamId}", or it was already deleted.`
 			: `Kore did not find this resource. Check Stream ID "${subject.streamId}" and the credential's Host.`;
@@ -92,13 +97,15 @@ export function koreApiError(
 ): NodeApiError {
 	const words = koreErrorText(body) ?? (body === undefined || body === '' ? 'No response body' : 'Unexpected response');
 	const tries = attempts > 1 ? `, after ${attempts} attempts` : '';
+	// A refusal for scope names the scope that is missing (the Contacts API's messages are kept as Kore words them).
+	const scope = subject.scope && (status === 401 || status === 403) && /scope/i.test(words) ? `: the JWT app is not mapped to the "${subject.scope}" API scope` : '';
 	return withMessage(
 		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
 			description: notRepeated ? NOT_REPEATED_HINT : hintFor(status, subject),
 			httpCode: String(status),
 			itemIndex,
 		}),
-		`${words} (HTTP ${status}${tries})`,
+		`${words} (HTTP ${status}${tries})${scope}`,
 	);
 }
 

@@ -1,8 +1,17 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IAllExecuteFunctions,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
+import { CAMPAIGN_SCOPE, campaignAnswer, campaignTarget } from './campaign';
+import type { CampaignEndpoint } from './campaign';
 import {
 	errorCode,
 	formatMs,
@@ -19,12 +28,23 @@ import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
-/** One request to a stream's Contacts API. */
-export interface KoreRequest {
-	method: IHttpRequestMethods;
+/**
+ * One request to a stream's Contacts API (`method` and `path`), or to its Campaign Management API (`campaign`:
+ * the endpoint decides the method, path and headers, and the answer is the `data` of Kore's wrapper).
+ */
+export type KoreRequest = RequestBase &
+	(
+		| {
+				method: IHttpRequestMethods;
+				/** Path segments after `/contacts`; each is percent-encoded on its own. */
+				path?: string[];
+				campaign?: never;
+		  }
+		| { campaign: CampaignEndpoint }
+	);
+
+interface RequestBase {
 	streamId: string;
-	/** Path segments after `/contacts`; each is percent-encoded on its own. */
-	path?: string[];
 	qs?: IDataObject;
 	body?: IHttpRequestOptions['body'];
 	/** The body's type when it is not JSON (e.g. a multipart upload). */
@@ -141,6 +161,9 @@ interface Response {
 
 const lastWaitLog = new WeakMap<Pacer, number>();
 
+/** What the client needs from n8n: a node's execution, or the editor's look-ups (a list of contact lists). */
+export type KoreContext = IExecuteFunctions | ILoadOptionsFunctions;
+
 /**
  * The one way this package talks to Kore. It alone knows the URLs, the authentication (through the
  * credential's `authenticate`, which signs a token per request), pacing to Kore's per-account rate
@@ -152,7 +175,7 @@ export class KoreClient {
 	private readonly halted = new AbortController();
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: KoreContext,
 		private readonly settings: RequestSettings = DEFAULT_SETTINGS,
 	) {}
 
@@ -202,23 +225,28 @@ export class KoreClient {
 		const user = `${credentialId}\n${credentials.clientId}`;
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
 		const signal = req.detached ? new AbortController().signal : this.signal();
-		// Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
-		// sent again, or the contact could be created twice.
-		const retrySafe = req.method !== 'POST';
+		const target = req.campaign
+			? campaignTarget(req.campaign, req.streamId, credentials.accountId, encodeSegment)
+			: // Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
+				// sent again, or the contact could be created twice.
+				{ method: req.method, url: contactsPath(req.streamId, req.path), qs: {}, headers: {}, repeatable: req.method !== 'POST' };
+		const retrySafe = target.repeatable;
 		const options: IHttpRequestOptions = {
-			method: req.method,
-			url: contactsPath(req.streamId, req.path),
-			qs: req.qs,
+			method: target.method,
+			url: target.url,
+			qs: req.campaign ? { ...target.qs, ...req.qs } : req.qs,
 			body: req.body,
 			json: true,
-			headers: { 'Content-Type': req.contentType ?? 'application/json' },
+			headers: { 'Content-Type': req.contentType ?? 'application/json', ...target.headers },
 			timeout: this.settings.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
-		const subject = { streamId: req.streamId, contactId: req.contactId };
+		const subject = req.campaign
+			? { streamId: req.streamId, scope: CAMPAIGN_SCOPE, what: 'what' in target ? target.what : undefined }
+			: { streamId: req.streamId, contactId: req.contactId };
 		let attempts = 0;
 		let retries = 0;
 		let rateLimitRetries = 0;
@@ -249,7 +277,7 @@ export class KoreClient {
 			let response: Response | undefined;
 			let failure: unknown;
 			try {
-				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
+				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, {
 					...options,
 					headers: { ...options.headers },
 				})) as Response;
@@ -282,7 +310,12 @@ export class KoreClient {
 				);
 				continue;
 			}
-			if (response && response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
+			if (response && response.statusCode >= 200 && response.statusCode < 300) {
+				if (!req.campaign) return response.body as T;
+				const answer = campaignAnswer(response.body);
+				if (answer.ok) return answer.value as T;
+				throw koreApiError(this.ctx.getNode(), response.statusCode, response.body, subject, req.itemIndex, attempts);
+			}
 
 			const code = failure === undefined ? undefined : errorCode(failure);
 			const transient = response ? TRANSIENT_STATUS.has(response.statusCode) : code !== undefined && TRANSIENT_CODES.has(code);
@@ -297,7 +330,7 @@ export class KoreClient {
 				}
 				const delay = backoffMs(this.settings.retryBaseMs, retries);
 				this.ctx.logger.info(
-					`Kore Contacts: ${req.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
+					`Kore Contacts: ${target.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
 				);
 				try {
 					await sleep(delay, signal);
@@ -392,7 +425,7 @@ export class KoreClient {
 
 	/** This execution's stop signal: the node stopped at an error, or the execution was cancelled. */
 	private signal(): AbortSignal {
-		const cancelled = this.ctx.getExecutionCancelSignal?.();
+		const cancelled = 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal?.() : undefined;
 		return cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
 	}
 
