@@ -14,6 +14,8 @@ export interface AccountOption {
 	streams?: string[];
 	/** whether the app is mapped to the "Configuration" API scope (default true); false → 401 "Permission denied. Scope is incorrect!" */
 	configurationScope?: boolean;
+	/** whether the app is mapped to the "Campaign Management" API scope (default true); false → the same 401 on campaign paths */
+	campaignScope?: boolean;
 	orgId?: string;
 	/** createdBy / updatedBy */
 	userId?: string;
@@ -129,6 +131,101 @@ export interface ServerOptions {
 	logLimit?: number;
 	/** default true */
 	logBodies?: boolean;
+	/** the Campaign Management API: seed contact lists and campaigns, and how long an add takes */
+	campaign?: CampaignOptions;
+}
+
+// ------------------------------------------------------------------ Campaign Management API (campaign.js)
+
+export interface SeedContactList {
+	streamId: string;
+	_id?: string;
+	name: string;
+	/** default: the name */
+	description?: string;
+	/** default false */
+	allowDuplicates?: boolean;
+	/** phone numbers already in the list */
+	members?: string[];
+}
+
+export interface CampaignOutcome {
+	phoneNumber: string;
+	uniqueId?: string;
+	dialerOutcome?: string;
+	numberOfAttemptsSoFar?: number;
+	botSessionId?: string;
+	agentDispositionCodes?: string[];
+	botOutboundStatus?: string;
+	botOutboundStatusDetail?: string;
+}
+
+export interface SeedCampaign {
+	streamId: string;
+	_id?: string;
+	name: string;
+	/** default 'voice' */
+	type?: 'voice' | 'sms';
+	/** default 'Ready' */
+	status?: string;
+	/** the NAMES of the lists it dials */
+	contactLists?: string[];
+	/** per-contact results (Start adds one, "completed", for each member that has none) */
+	outcomes?: CampaignOutcome[];
+}
+
+export interface CampaignSeed {
+	contactLists?: SeedContactList[];
+	campaigns?: SeedCampaign[];
+}
+
+export interface CampaignOptions extends CampaignSeed {
+	/** how long after Kore's "in progress" answer added numbers appear in the list; default 1000 */
+	addDelayMs?: number;
+	/** most numbers one add request takes; default 10000 */
+	maxAdd?: number;
+}
+
+/** A contact list as Get Contact List Details renders it, plus its members' numbers. */
+export interface ServerContactList {
+	_id: string;
+	name: string;
+	description: string;
+	totalRecordCount: number;
+	allowDuplicates: boolean;
+	isListInUse: boolean;
+	members: string[];
+	[key: string]: unknown;
+}
+
+export interface ServerCampaign {
+	_id: string;
+	name: string;
+	type: 'voice' | 'sms';
+	status: string;
+	contactLists: string[];
+	campaignInstanceId?: string;
+	outcomes: CampaignOutcome[];
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface CampaignSnapshot {
+	streams: Record<string, { contactLists: unknown[]; campaigns: ServerCampaign[] }>;
+	/** adds accepted and not yet applied */
+	pendingAdds: number;
+	/** entries an add dropped (not phone numbers) */
+	rejected: Array<{ streamId: string; list: string; phoneNumber: unknown }>;
+	addDelayMs: number;
+}
+
+export interface CampaignHandle {
+	/** adds lists and campaigns (and sets addDelayMs when given); reset() drops them again */
+	seed(seed: CampaignSeed & { addDelayMs?: number }): CampaignSnapshot;
+	contactLists(streamId: string): ServerContactList[];
+	campaigns(streamId: string): ServerCampaign[];
+	setAddDelay(ms: number): void;
+	snapshot(): CampaignSnapshot;
 }
 
 export interface LogEntry {
@@ -164,6 +261,8 @@ export interface KoreServer {
 	requests: LogEntry[];
 	/** every contact of the stream, INACTIVE included, in creation order */
 	contacts(streamId: string): KoreContact[];
+	/** the Campaign Management API's state: contact lists, campaigns, pending adds */
+	campaigns: CampaignHandle;
 	reset(): void;
 	addFault(rule: FaultRule): void;
 	clearFaults(): void;
@@ -180,6 +279,8 @@ export interface DemoSeed {
 	streamId: string;
 	accounts: AccountOption[];
 	contacts: SeedContact[];
+	/** a contact list and a voice and an SMS campaign dialing it */
+	campaign: CampaignOptions;
 }
 
 export function startKoreServer(options?: ServerOptions): Promise<KoreServer>;

@@ -10,6 +10,7 @@ const { Store, render, validateContactInput, isPlainObject, normalizeCountryCode
 const { buildApps, verifyToken } = require('./auth');
 const { RateLimiter } = require('./rate-limit');
 const { multipartBoundary, parseMultipart, parseCsv } = require('./multipart');
+const { createCampaignApi, demoCampaignSeed } = require('./campaign');
 
 /** Kore's documented rate-limit message. */
 const RATE_LIMIT_MESSAGE = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.";
@@ -146,6 +147,7 @@ function demoSeed(opts = {}) {
 		/** @type {AccountOption[]} */
 		accounts: [{ accountId, clientId, clientSecret, streams: [streamId], enforceJti: Boolean(opts.enforceJti) }],
 		contacts,
+		campaign: demoCampaignSeed(streamId),
 	};
 }
 
@@ -321,6 +323,7 @@ async function startKoreServer(options = {}) {
 	if (o.pageSize > o.maxPageSize) o.maxPageSize = o.pageSize;
 
 	const apps = buildApps(options.accounts || demoSeed().accounts);
+	const campaigns = createCampaignApi({ accounts: options.accounts || demoSeed().accounts, ...options.campaign });
 	const seed = options.contacts || [];
 	const store = new Store();
 	const limiter = new RateLimiter(options.rateLimit);
@@ -840,7 +843,7 @@ async function startKoreServer(options = {}) {
 		let out;
 		/** @type {Record<string, string>} */
 		let headers = {};
-		const route = matchRoute(rawPath, method);
+		const route = campaigns.match(rawPath, method) || matchRoute(rawPath, method);
 		try {
 			const raw = await readBody(req, o.maxBodyBytes);
 			if (raw === null) {
@@ -930,7 +933,7 @@ async function startKoreServer(options = {}) {
 			throw new HttpError(401, 'Invalid SDK credentials', { code: 4002, authError: 'unknown-stream' });
 		}
 		// Kore's documented answer for an app that is not mapped to the API's scope (reference: "Errors").
-		if (!app.configurationScope) {
+		if (route.scope ? !route.scope(app) : !app.configurationScope) {
 			throw new HttpError(401, 'Permission denied. Scope is incorrect!', { code: 4002, authError: 'scope' });
 		}
 
@@ -950,6 +953,7 @@ async function startKoreServer(options = {}) {
 			if (!isJsonType(body.contentType)) throw validation('Content-Type must be application/json');
 			if (body.jsonError) throw new HttpError(400, 'Invalid JSON payload');
 		}
+		if (route.handle) return route.handle(body, entry.query, app, req.headers);
 		return { status: 200, out: handle(route, body, entry.query, app), headers: {} };
 	}
 
@@ -1001,6 +1005,7 @@ async function startKoreServer(options = {}) {
 				},
 			},
 			'/__admin/reset': { POST: () => (reset(), { ok: true }) },
+			'/__admin/campaigns': { GET: campaigns.admin.GET, POST: () => campaigns.admin.POST(json) },
 			'/__admin/rate-limit': {
 				GET: () => limiter.config,
 				POST: () => (setRateLimit(json || {}), limiter.config),
@@ -1095,6 +1100,7 @@ async function startKoreServer(options = {}) {
 	/** Back to the state right after start: seed contacts, empty log and counters, no faults, initial rate limit. */
 	function reset() {
 		loadSeed();
+		campaigns.reset();
 		clearLog();
 		faults = [];
 		limiter.set(initialRateLimit);
@@ -1138,6 +1144,7 @@ async function startKoreServer(options = {}) {
 		/** the live request log (same array across reset()) */
 		requests,
 		contacts,
+		campaigns: campaigns.api,
 		reset,
 		addFault,
 		clearFaults() {
