@@ -1,0 +1,51 @@
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+
+import { readCampaigns, readContactLists, recordId } from '../helpers/campaign';
+import { KoreClient } from '../transport';
+import type { CampaignType } from '../transport/campaign';
+
+/** The operations whose campaign picker lists campaigns of the chosen Campaign Type only. */
+const TYPED_OPERATIONS = ['getAll', 'start', 'stop'];
+
+/** The stream the editor's picker reads: the node's Stream ID when it is a plain value, else the credential's. */
+async function pickerStream(ctx: ILoadOptionsFunctions, client: KoreClient): Promise<string> {
+	const value = ctx.getCurrentNodeParameter('streamId');
+	// an expression cannot be resolved without input data: the credential's stream is used then
+	if (typeof value === 'string' && value.trim() !== '' && !value.startsWith('=')) return value.trim();
+	return (await client.getCredentials()).streamId;
+}
+
+function matching(records: IDataObject[], filter: string | undefined, label: (record: IDataObject) => string): INodeListSearchItems[] {
+	const wanted = (filter ?? '').trim().toLowerCase();
+	return records
+		.map((record) => ({ name: label(record), value: recordId(record) }))
+		.filter((item) => item.value !== '' && (wanted === '' || item.name.toLowerCase().includes(wanted)))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The stream's contact lists, for the Contact List picker (one request). */
+export async function searchContactLists(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = new KoreClient(this);
+	const lists = await readContactLists(client, await pickerStream(this, client));
+	return { results: matching(lists, filter, (list) => `${String(list.name ?? recordId(list))} (${Number(list.totalRecordCount ?? 0)} numbers)`) };
+}
+
+/**
+ * The stream's campaigns, for the Campaign picker: of the chosen Campaign Type where the operation has one, else
+ * voice and SMS campaigns both (one request per 100 campaigns of each type).
+ */
+export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = new KoreClient(this);
+	const streamId = await pickerStream(this, client);
+	const operation = String(this.getCurrentNodeParameter('operation') ?? '');
+	const chosen = this.getCurrentNodeParameter('campaignType') === 'sms' ? 'sms' : 'voice';
+	const types: CampaignType[] = TYPED_OPERATIONS.includes(operation) ? [chosen] : ['voice', 'sms'];
+	const campaigns: IDataObject[] = [];
+	for (const type of types) {
+		await readCampaigns(client, streamId, type, [], (page) => {
+			campaigns.push(...page.map((campaign) => ({ ...campaign, type })));
+		});
+	}
+	const label = (campaign: IDataObject) => `${String(campaign.name ?? recordId(campaign))} (${campaign.type === 'sms' ? 'SMS' : 'voice'}, ${String(campaign.status ?? '?')})`;
+	return { results: matching(campaigns, filter, label) };
+}
