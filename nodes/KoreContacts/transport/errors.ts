@@ -109,9 +109,12 @@ export function koreApiError(
 	);
 }
 
-/** Said of a create that failed after it may have reached Kore (a 5xx, a lost connection): it was not repeated. */
+/**
+ * Said of a request that creates something (contacts, a contact list, numbers in a list) or starts a campaign and
+ * failed after it may have reached Kore (a 5xx, a lost connection): it was not repeated.
+ */
 const NOT_REPEATED_HINT =
-	'This request creates contacts and may have reached Kore before it failed, so it was not sent again (that could create the contacts twice). Kore may have created them. Check in Kore whether they exist before running it again.';
+	'This request creates something in Kore (contacts, a contact list, numbers in a list) or starts a campaign, and may have reached Kore before it failed, so it was not sent again (that could do it twice). Kore may have done it. Check in Kore whether they exist before running it again (after a start: whether the campaign runs).';
 
 /** The error for a request Kore kept rate-limiting until the node's total wait was used up. */
 export function koreRateLimitError(

@@ -1,4 +1,4 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError, isObjectEmpty, sleep } from 'n8n-workflow';
 import type {
 	IAllExecuteFunctions,
 	IDataObject,
@@ -235,7 +235,8 @@ export class KoreClient {
 			method: target.method,
 			url: target.url,
 			qs: req.campaign ? { ...target.qs, ...req.qs } : req.qs,
-			body: req.body,
+			// n8n sends no body for an empty object; Kore's pages send `{}` with these POSTs.
+			body: req.campaign && target.method === 'POST' && (req.body === undefined || (typeof req.body === 'object' && isObjectEmpty(req.body))) ? '{}' : req.body,
 			json: true,
 			headers: { 'Content-Type': req.contentType ?? 'application/json', ...target.headers },
 			timeout: this.settings.timeoutMs,
