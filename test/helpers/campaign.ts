@@ -5,9 +5,12 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
+import { KoreContacts } from '../../nodes/KoreContacts/KoreContacts.node';
 import { startKoreServer } from '../../scripts/kore-server';
 import type { KoreServer, LogEntry, ServerOptions } from '../../scripts/kore-server';
-import { runWorkflow } from './engine';
+import { searchList } from '../../scripts/lib/engine';
+import { KORE_NODE_TYPE, loadWorkflow, runWorkflow } from './engine';
 import type { RunResult } from './engine';
 
 export const STREAM = 'st-campaign-test-0001';
@@ -101,4 +104,17 @@ export async function run(
 	});
 	const requests = server.requests.slice(before);
 	return { ...result, requests, lines: requests.map(line), json: (result.outputs[0] ?? []).map((item) => item.json) };
+}
+
+/** The editor's picker (`searchContactLists` / `searchCampaigns`) for a node set to `parameters`, and what it sent. */
+export async function pick(server: KoreServer, method: string, parameters: IDataObject, filter?: string) {
+	const workflow = loadWorkflow('campaign.json');
+	Object.assign(workflow.nodes.find((node) => node.type === KORE_NODE_TYPE)!.parameters, parameters);
+	const before = server.requests.length;
+	const result = await searchList(workflow, 'Kore Contacts', method, filter, {
+		nodeTypes: { [KORE_NODE_TYPE]: new KoreContacts() },
+		credentialType: new KoreContactsApi(),
+		credentials: credentialsFor(server),
+	});
+	return { results: result.results, lines: server.requests.slice(before).map(line) };
 }
