@@ -1,6 +1,7 @@
 /**
- * What the Contact List and Campaign operations share: their Stream ID field, the pickers for a contact list and
- * a campaign (resource locators), Return All / Limit, and the readers of these parameters.
+ * What the Contact List and Campaign operations share: their Stream ID field and Options, the pickers for a
+ * contact list and a campaign (resource locators), Campaign Type, the checks of a list's name and description, and
+ * the per-item run of the operations that send one request per item.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
@@ -8,24 +9,17 @@ import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INo
 import type { ListLocator } from '../../helpers/campaign';
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor } from '../../helpers/params';
+import { streamIdFor, streamIdProperty } from '../../helpers/params';
 import type { CampaignType } from '../../transport/campaign';
 import { optionsCollection } from '../options';
-import type { OperationContext, Operation } from '../types';
+import type { Operation, OperationContext } from '../types';
 
 /** The Stream ID field of a Campaign Management resource (the Contact resource has its own). */
-export function streamIdProperty(resource: string): INodeProperties {
-	return {
-		displayName: 'Stream ID',
-		name: 'streamId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. st-7dc994f0-4436-5134-9fa8-a942625a1b2c',
-		hint: 'Leave empty to use the Stream ID of the credential',
-		description:
-			'The ID of the Kore bot (stream) that holds the contact lists and campaigns, when it is not the credential\'s. It starts with "st-". The credential\'s JWT app needs the "Campaign Management" API scope.',
-		displayOptions: { show: { resource: [resource] } },
-	};
+export function campaignStreamId(resource: string): INodeProperties {
+	return streamIdProperty(
+		resource,
+		'The ID of the Kore bot (stream) that holds the contact lists and campaigns, when it is not the credential\'s. It starts with "st-". The credential\'s JWT app needs the "Campaign Management" API scope.',
+	);
 }
 
 /** The Options collection of a Campaign Management resource: which of its operations send one request per item, which batch. */
@@ -41,49 +35,32 @@ export function campaignOptions(resource: string, operations: Record<string, Ope
 	);
 }
 
-/** The "Contact List" picker: from the stream's lists, by ID, or by name. */
-export function contactListLocator(operations: string[], description: string): INodeProperties {
-	return {
-		displayName: 'Contact List',
-		name: 'contactList',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		displayOptions: { show: { resource: ['contactList'], operation: operations } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a contact list...',
-				typeOptions: { searchListMethod: 'searchContactLists', searchable: true },
-			},
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. cl-67a405c-ae3b-4a42-8cd2-5dcd699a1b2c' },
-			{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. Renewal Due - July 2025' },
-		],
-	};
-}
+const PICKERS = {
+	contactList: { displayName: 'Contact List', resource: 'contactList', search: 'searchContactLists', id: 'e.g. cl-67a405c-ae3b-4a42-8cd2-5dcd699a1b2c' },
+	campaign: { displayName: 'Campaign', resource: 'campaign', search: 'searchCampaigns', id: 'e.g. cd-c1b940c-7012-4e7d-98d9-4707177a1b2c' },
+};
 
-/** The "Campaign" picker: from the stream's campaigns, or by ID. */
-export function campaignLocator(operations: string[], description: string): INodeProperties {
+/** The picker of a contact list (from the stream's lists, by ID, or by name) or of a campaign (from the list, or by ID). */
+export function locator(name: keyof typeof PICKERS, operations: string[], description: string): INodeProperties {
+	const picker = PICKERS[name];
 	return {
-		displayName: 'Campaign',
-		name: 'campaign',
+		displayName: picker.displayName,
+		name,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
 		description,
-		displayOptions: { show: { resource: ['campaign'], operation: operations } },
+		displayOptions: { show: { resource: [picker.resource], operation: operations } },
 		modes: [
 			{
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: 'Select a campaign...',
-				typeOptions: { searchListMethod: 'searchCampaigns', searchable: true },
+				placeholder: `Select a ${picker.displayName.toLowerCase()}...`,
+				typeOptions: { searchListMethod: picker.search, searchable: true },
 			},
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. cd-c1b940c-7012-4e7d-98d9-4707177a1b2c' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: picker.id },
+			...(name === 'contactList' ? [{ displayName: 'By Name', name: 'name', type: 'string' as const, placeholder: 'e.g. Renewal Due - July 2025' }] : []),
 		],
 	};
 }
@@ -104,42 +81,13 @@ export function campaignTypeProperty(operations: string[]): INodeProperties {
 	};
 }
 
-/** Return All and Limit of a paged read. */
-export function returnAllProperties(resource: string, operation: string): INodeProperties[] {
-	const show = { resource: [resource], operation: [operation] };
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
-		},
-	];
-}
-
-/** How many records item `index` wants: undefined for Return All. */
-export function readLimit(ctx: IExecuteFunctions, index: number): number | undefined {
-	if (ctx.getNodeParameter('returnAll', index, false) === true) return undefined;
-	return Math.max(1, Math.floor(Number(ctx.getNodeParameter('limit', index, 50)) || 1));
-}
-
 /** A picker's value, checked: not empty, and usable as one URL path segment when it is an ID. */
-function locatorOf(ctx: IExecuteFunctions, name: string, label: string, index: number): ListLocator {
+function readLocator(ctx: IExecuteFunctions, name: keyof typeof PICKERS, index: number): ListLocator {
+	const label = PICKERS[name].displayName;
 	const raw = ctx.getNodeParameter(name, index) as INodeParameterResourceLocator | string;
-	const locator = typeof raw === 'object' && raw !== null ? raw : { mode: 'id', value: raw };
-	const value = String(locator.value ?? '').trim();
-	const mode = locator.mode === 'name' ? 'name' : locator.mode === 'list' ? 'list' : 'id';
+	const given = typeof raw === 'object' && raw !== null ? raw : { mode: 'id', value: raw };
+	const value = String(given.value ?? '').trim();
+	const mode = given.mode === 'name' ? 'name' : given.mode === 'list' ? 'list' : 'id';
 	if (value === '' || (mode !== 'name' && (value === '.' || value === '..'))) {
 		throw new NodeOperationError(ctx.getNode(), `Item ${index}: "${label}" is ${value === '' ? 'empty' : `"${value}"`} — nothing was sent to Kore for this item`, {
 			itemIndex: index,
@@ -151,12 +99,12 @@ function locatorOf(ctx: IExecuteFunctions, name: string, label: string, index: n
 
 /** The contact list item `index` names. */
 export function readListLocator(ctx: IExecuteFunctions, index: number): ListLocator {
-	return locatorOf(ctx, 'contactList', 'Contact List', index);
+	return readLocator(ctx, 'contactList', index);
 }
 
 /** The ID of the campaign item `index` names. */
 export function readCampaignId(ctx: IExecuteFunctions, index: number): string {
-	return locatorOf(ctx, 'campaign', 'Campaign', index).value;
+	return readLocator(ctx, 'campaign', index).value;
 }
 
 export function readCampaignType(ctx: IExecuteFunctions, index: number): CampaignType {
@@ -185,19 +133,17 @@ export function listText(ctx: IExecuteFunctions, value: unknown, label: string, 
 }
 
 /**
- * Runs `work` for the campaign each item names (stream and campaign checked for every item before anything is
- * sent): `concurrency` items at a time, or one at a time for the paged reads.
+ * Runs `work` for each item: its stream and what `read` takes from it are checked for every item before anything is
+ * sent; then `concurrency` items at a time, or one at a time for reads that follow pages (`paged`).
  */
-export async function perCampaign(
+export async function eachItem<T>(
 	ctx: IExecuteFunctions,
 	{ items, client, concurrency, defaultStreamId }: OperationContext,
-	work: (target: { streamId: string; campaignId: string }, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+	read: (index: number) => T,
+	work: (value: T & { streamId: string }, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 	{ paged = false } = {},
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = await prepareItems(ctx, items, (index) => ({
-		streamId: streamIdFor(ctx, index, defaultStreamId),
-		campaignId: readCampaignId(ctx, index),
-	}));
+	const { prepared, failed } = await prepareItems(ctx, items, (index) => ({ streamId: streamIdFor(ctx, index, defaultStreamId), ...read(index) }));
 	const done = await runEach(ctx, prepared, paged ? { concurrency: 1 } : { concurrency, onStop: () => client.halt() }, work);
 	return [...failed, ...done];
 }
@@ -205,8 +151,8 @@ export async function perCampaign(
 /** Start (`play`) or Stop: the campaign each item names, on the path of its type; outputs Kore's answer. */
 export function triggerCampaign(trigger: 'play' | 'stop'): Operation['execute'] {
 	return async function (this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]> {
-		return await perCampaign(this, context, async ({ streamId, campaignId }, itemIndex) => {
-			const type = readCampaignType(this, itemIndex);
+		const read = (index: number) => ({ campaignId: readCampaignId(this, index), type: readCampaignType(this, index) });
+		return await eachItem(this, context, read, async ({ streamId, campaignId, type }, itemIndex) => {
 			const answer = await context.client.request<IDataObject>({ campaign: { name: 'triggerCampaign', campaignId, type, trigger }, streamId, body: {}, itemIndex });
 			return { campaignId, type, ...answer };
 		});

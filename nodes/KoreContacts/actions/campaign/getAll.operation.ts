@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { collect, readCampaigns } from '../../helpers/campaign';
-import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor } from '../../helpers/params';
-import { campaignTypeProperty, readCampaignType, readLimit, returnAllProperties } from './common';
+import { readLimit, returnAllProperties } from '../../helpers/params';
 import type { OperationContext } from '../types';
+import { campaignTypeProperty, eachItem, readCampaignType } from './common';
 
 export const description: INodeProperties[] = [
 	campaignTypeProperty(['getAll']),
@@ -31,18 +30,18 @@ export const description: INodeProperties[] = [
 ];
 
 /** Lists the stream's voice or SMS campaigns, newest first, one output item per campaign. */
-export async function execute(this: IExecuteFunctions, { items, client, defaultStreamId }: OperationContext): Promise<ItemOutcome[]> {
-	const { prepared, failed } = await prepareItems(this, items, (index) => {
+export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]> {
+	const read = (index: number) => {
 		const filters = this.getNodeParameter('filters', index, {}) as IDataObject;
-		return {
-			streamId: streamIdFor(this, index, defaultStreamId),
-			type: readCampaignType(this, index),
-			limit: readLimit(this, index),
-			statuses: Array.isArray(filters.status) ? filters.status.map(String) : [],
-		};
-	});
-	const done = await runEach(this, prepared, { concurrency: 1 }, async ({ streamId, type, limit, statuses }, itemIndex) =>
-		await collect((onPage) => readCampaigns(client, streamId, type, statuses, onPage, itemIndex), limit),
+		const statuses = Array.isArray(filters.status) ? filters.status.map(String) : [];
+		return { type: readCampaignType(this, index), limit: readLimit(this, index), statuses };
+	};
+	return await eachItem(
+		this,
+		context,
+		read,
+		async ({ streamId, type, limit, statuses }, itemIndex) =>
+			await collect((onPage) => readCampaigns(context.client, streamId, type, statuses, onPage, itemIndex), limit),
+		{ paged: true },
 	);
-	return [...failed, ...done];
 }

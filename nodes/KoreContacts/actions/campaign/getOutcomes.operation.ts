@@ -2,11 +2,12 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { collect, readOutcomes } from '../../helpers/campaign';
 import type { ItemOutcome } from '../../helpers/items';
+import { readLimit, returnAllProperties } from '../../helpers/params';
 import type { OperationContext } from '../types';
-import { campaignLocator, perCampaign, readLimit, returnAllProperties } from './common';
+import { eachItem, locator, readCampaignId } from './common';
 
 export const description: INodeProperties[] = [
-	campaignLocator(['getOutcomes'], 'The campaign whose per-contact results to get'),
+	locator('campaign', ['getOutcomes'], 'The campaign whose per-contact results to get'),
 	...returnAllProperties('campaign', 'getOutcomes'),
 ];
 
@@ -15,11 +16,13 @@ export const description: INodeProperties[] = [
  * outcome, attempts so far, agent disposition codes, bot outbound status (Kore's fields), and `campaignId`.
  */
 export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]> {
-	return await perCampaign(
+	const read = (index: number) => ({ campaignId: readCampaignId(this, index), limit: readLimit(this, index) });
+	return await eachItem(
 		this,
 		context,
-		async ({ streamId, campaignId }, itemIndex) => {
-			const outcomes = await collect((onPage) => readOutcomes(context.client, streamId, campaignId, onPage, itemIndex), readLimit(this, itemIndex));
+		read,
+		async ({ streamId, campaignId, limit }, itemIndex) => {
+			const outcomes = await collect((onPage) => readOutcomes(context.client, streamId, campaignId, onPage, itemIndex), limit);
 			return outcomes.map((outcome) => ({ ...outcome, campaignId }));
 		},
 		{ paged: true },

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../types';
-import { campaignOptions, streamIdProperty } from './common';
+import { campaignOptions, campaignStreamId } from './common';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getOutcomes from './getOutcomes.operation';
@@ -66,7 +66,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'getAll',
 	},
-	streamIdProperty('campaign'),
+	campaignStreamId('campaign'),
 	...Object.values(operations).flatMap((operation) => operation.description),
 	campaignOptions('campaign', operations, ['get', 'getStatus', 'start', 'stop']),
 ];

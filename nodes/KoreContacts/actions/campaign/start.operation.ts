@@ -1,10 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { campaignLocator, campaignTypeProperty, triggerCampaign } from './common';
+import { campaignTypeProperty, locator, triggerCampaign } from './common';
 
 export const description: INodeProperties[] = [
 	campaignTypeProperty(['start']),
-	campaignLocator(['start'], 'The campaign to start: it dials (or texts) the numbers of its contact lists'),
+	locator('campaign', ['start'], 'The campaign to start: it dials (or texts) the numbers of its contact lists'),
 ];
 
 /** Starts the campaign each item names; outputs its new status (Active) and, for voice, the run's `campaignInstanceId`. */

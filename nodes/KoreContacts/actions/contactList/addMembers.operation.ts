@@ -2,42 +2,33 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ListResolver, memberKey, readMembers } from '../../helpers/campaign';
+import { contactFieldProperties } from '../../helpers/contact';
 import type { ListLocator, ListRef } from '../../helpers/campaign';
 import { asItemError, prepareItems, runBatches } from '../../helpers/items';
 import type { ItemOutcome, Prepared } from '../../helpers/items';
 import { requiredText, streamIdFor, textParameter } from '../../helpers/params';
 import { parsePhone } from '../../helpers/phone';
 import type { KoreClient } from '../../transport';
-import { contactListLocator, readListLocator } from '../campaign/common';
+import { locator, readListLocator } from '../campaign/common';
 import type { OperationContext } from '../types';
 
 const show = { resource: ['contactList'], operation: ['addMembers'] };
 
 export const description: INodeProperties[] = [
-	contactListLocator(
+	locator(
+		'contactList',
 		['addMembers'],
 		'The list to add the numbers to. Kore\'s add call names the list by its name: a list given by ID costs one more request per run to learn it, a list given by name one request to check it exists.',
 	),
 	{
-		displayName: 'Phone Number',
-		name: 'phoneNumber',
-		type: 'string',
+		...contactFieldProperties.phoneNumber,
 		required: true,
-		default: '',
 		placeholder: 'e.g. +91 98765 43210',
 		description:
 			'The number to add, usually an expression: each input item gives one number, and the node sends them to Kore in batches (see Batch Size). A number is read by its country\'s rules, as for contacts; an invalid one fails its item and is not sent. The same number on several items is sent once.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Country Code',
-		name: 'countryCode',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. +91',
-		description: 'Needed when Phone Number is written without its country code',
-		displayOptions: { show },
-	},
+	{ ...contactFieldProperties.countryCode, description: 'Needed when Phone Number is written without its country code', displayOptions: { show } },
 ];
 
 export const options: INodeProperties[] = [

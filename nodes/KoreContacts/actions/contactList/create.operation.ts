@@ -1,9 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor } from '../../helpers/params';
-import { listText } from '../campaign/common';
+import { eachItem, listText } from '../campaign/common';
 import type { OperationContext } from '../types';
 
 const show = { resource: ['contactList'], operation: ['create'] };
@@ -40,18 +38,16 @@ export const description: INodeProperties[] = [
 ];
 
 /** Creates a contact list (filled by the API, `source: "passiveApi"`) per item; outputs the list Kore created. */
-export async function execute(this: IExecuteFunctions, { items, client, concurrency, defaultStreamId }: OperationContext): Promise<ItemOutcome[]> {
-	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: streamIdFor(this, index, defaultStreamId),
+export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]> {
+	const read = (index: number) => ({
 		body: {
 			name: listText(this, this.getNodeParameter('name', index, ''), 'Name', 48, index, true),
 			description: listText(this, this.getNodeParameter('description', index, ''), 'Description', 256, index, true),
 			source: 'passiveApi',
 			allowDuplicates: this.getNodeParameter('allowDuplicates', index, false) === true,
 		},
-	}));
-	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, body }, itemIndex) =>
-		await client.request<IDataObject>({ campaign: { name: 'createContactList' }, streamId, body, itemIndex }),
+	});
+	return await eachItem(this, context, read, async ({ streamId, body }, itemIndex) =>
+		await context.client.request<IDataObject>({ campaign: { name: 'createContactList' }, streamId, body, itemIndex }),
 	);
-	return [...failed, ...done];
 }

@@ -2,29 +2,24 @@ import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ListResolver } from '../../helpers/campaign';
-import { asItemError, prepareItems, runEach } from '../../helpers/items';
+import { asItemError } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor } from '../../helpers/params';
 import type { RequestMeta } from '../../transport';
-import { contactListLocator, readListLocator } from '../campaign/common';
+import { eachItem, locator, readListLocator } from '../campaign/common';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [
-	contactListLocator(['delete'], 'The contact list to delete. Kore refuses to delete a list a campaign uses.'),
+	locator('contactList', ['delete'], 'The contact list to delete. Kore refuses to delete a list a campaign uses.'),
 ];
 
 /** Deletes the list each item names; outputs the deleted list as Kore last had it, with `deleted: true`. */
-export async function execute(this: IExecuteFunctions, { items, client, concurrency, defaultStreamId }: OperationContext): Promise<ItemOutcome[]> {
-	const lists = new ListResolver(client, this.getNode());
-	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: streamIdFor(this, index, defaultStreamId),
-		locator: readListLocator(this, index),
-	}));
-	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, locator }, itemIndex) => {
+export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]> {
+	const lists = new ListResolver(context.client, this.getNode());
+	return await eachItem(this, context, (index) => ({ locator: readListLocator(this, index) }), async ({ streamId, locator }, itemIndex) => {
 		const contactListId = await lists.idOf(streamId, locator, itemIndex);
 		const meta: RequestMeta = { attempts: 0, maybeApplied: false };
 		try {
-			const data = await client.request<IDataObject>({ campaign: { name: 'deleteContactList', contactListId }, streamId, itemIndex }, meta);
+			const data = await context.client.request<IDataObject>({ campaign: { name: 'deleteContactList', contactListId }, streamId, itemIndex }, meta);
 			return { ...data, _id: contactListId, deleted: true };
 		} catch (error) {
 			// Sent again after an answer was lost (not after a 429): a list Kore no longer knows was deleted by that attempt.
@@ -34,5 +29,4 @@ export async function execute(this: IExecuteFunctions, { items, client, concurre
 			throw asItemError(this, error, itemIndex);
 		}
 	});
-	return [...failed, ...done];
 }

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readContactLists } from '../../helpers/campaign';
-import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor } from '../../helpers/params';
-import { readLimit, returnAllProperties } from '../campaign/common';
+import { readLimit, returnAllProperties } from '../../helpers/params';
+import { eachItem } from '../campaign/common';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [
@@ -31,19 +30,20 @@ export const description: INodeProperties[] = [
 ];
 
 /** Lists the stream's contact lists (one request), one output item per list. */
-export async function execute(this: IExecuteFunctions, { items, client, defaultStreamId }: OperationContext): Promise<ItemOutcome[]> {
-	const { prepared, failed } = await prepareItems(this, items, (index) => {
+export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]> {
+	const read = (index: number) => {
 		const filters = this.getNodeParameter('filters', index, {}) as IDataObject;
-		return {
-			streamId: streamIdFor(this, index, defaultStreamId),
-			limit: readLimit(this, index),
-			name: typeof filters.name === 'string' ? filters.name.trim().toLowerCase() : '',
-		};
-	});
-	const done = await runEach(this, prepared, { concurrency: 1 }, async ({ streamId, limit, name }, itemIndex) => {
-		const lists = await readContactLists(client, streamId, itemIndex);
-		const matching = lists.filter((list) => name === '' || String(list.name ?? '').toLowerCase().includes(name));
-		return limit === undefined ? matching : matching.slice(0, limit);
-	});
-	return [...failed, ...done];
+		return { limit: readLimit(this, index), name: typeof filters.name === 'string' ? filters.name.trim().toLowerCase() : '' };
+	};
+	return await eachItem(
+		this,
+		context,
+		read,
+		async ({ streamId, limit, name }, itemIndex) => {
+			const lists = await readContactLists(context.client, streamId, itemIndex);
+			const matching = lists.filter((list) => name === '' || String(list.name ?? '').toLowerCase().includes(name));
+			return limit === undefined ? matching : matching.slice(0, limit);
+		},
+		{ paged: true },
+	);
 }

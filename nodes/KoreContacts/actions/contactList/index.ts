@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { campaignOptions, streamIdProperty } from '../campaign/common';
+import { campaignOptions, campaignStreamId } from '../campaign/common';
 import type { Operation } from '../types';
 import * as addMembers from './addMembers.operation';
 import * as create from './create.operation';
@@ -74,7 +74,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'addMembers',
 	},
-	streamIdProperty('contactList'),
+	campaignStreamId('contactList'),
 	...Object.values(operations).flatMap((operation) => operation.description),
 	campaignOptions('contactList', operations, ['create', 'delete', 'get', 'update'], ['addMembers']),
 ];

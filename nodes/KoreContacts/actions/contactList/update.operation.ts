@@ -2,14 +2,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ListResolver } from '../../helpers/campaign';
-import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor } from '../../helpers/params';
-import { contactListLocator, listText, readListLocator } from '../campaign/common';
+import { eachItem, listText, locator, readListLocator } from '../campaign/common';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [
-	contactListLocator(['update'], 'The contact list to change'),
+	locator('contactList', ['update'], 'The contact list to change'),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -38,9 +36,9 @@ export const description: INodeProperties[] = [
 ];
 
 /** Changes the name and/or description of the list each item names; outputs the list's ID and what Kore stored. */
-export async function execute(this: IExecuteFunctions, { items, client, concurrency, defaultStreamId }: OperationContext): Promise<ItemOutcome[]> {
-	const lists = new ListResolver(client, this.getNode());
-	const { prepared, failed } = await prepareItems(this, items, (index) => {
+export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<ItemOutcome[]> {
+	const lists = new ListResolver(context.client, this.getNode());
+	const read = (index: number) => {
 		const fields = this.getNodeParameter('updateFields', index, {}) as IDataObject;
 		const body: IDataObject = {};
 		const name = listText(this, fields.name, 'Name', 48, index, false);
@@ -53,14 +51,13 @@ export async function execute(this: IExecuteFunctions, { items, client, concurre
 				description: 'Add "Name" or "Description" under Update Fields.',
 			});
 		}
-		return { streamId: streamIdFor(this, index, defaultStreamId), locator: readListLocator(this, index), body };
-	});
-	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, locator, body }, itemIndex) => {
+		return { locator: readListLocator(this, index), body };
+	};
+	return await eachItem(this, context, read, async ({ streamId, locator, body }, itemIndex) => {
 		const contactListId = await lists.idOf(streamId, locator, itemIndex);
-		const data = await client.request<IDataObject>({ campaign: { name: 'updateContactList', contactListId }, streamId, body, itemIndex });
+		const data = await context.client.request<IDataObject>({ campaign: { name: 'updateContactList', contactListId }, streamId, body, itemIndex });
 		// Kore answers { contactListId, body: { name, description?, … } }
 		const stored = data?.body && typeof data.body === 'object' ? (data.body as IDataObject) : {};
 		return { _id: typeof data?.contactListId === 'string' ? data.contactListId : contactListId, ...body, ...stored };
 	});
-	return [...failed, ...done];
 }
