@@ -1,8 +1,12 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { readCampaigns, readContactLists, recordId } from '../helpers/campaign';
-import { KoreClient } from '../transport';
+import { DEFAULT_SETTINGS, KoreClient } from '../transport';
+import type { RequestSettings } from '../transport';
 import type { CampaignType } from '../transport/campaign';
+
+/** The editor waits on a picker: shorter waits than a workflow's (as the credential's Test). */
+const PICKER_SETTINGS: RequestSettings = { ...DEFAULT_SETTINGS, timeoutMs: 20_000, maxRetries: 1, maxRateLimitWaitMs: 10_000 };
 
 /** The operations whose campaign picker lists campaigns of the chosen Campaign Type only. */
 const TYPED_OPERATIONS = ['getAll', 'start', 'stop'];
@@ -25,7 +29,7 @@ function matching(records: IDataObject[], filter: string | undefined, label: (re
 
 /** The stream's contact lists, for the Contact List picker (one request). */
 export async function searchContactLists(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const client = new KoreClient(this);
+	const client = new KoreClient(this, PICKER_SETTINGS);
 	const lists = await readContactLists(client, await pickerStream(this, client));
 	return { results: matching(lists, filter, (list) => `${String(list.name ?? recordId(list))} (${Number(list.totalRecordCount ?? 0)} numbers)`) };
 }
@@ -35,7 +39,7 @@ export async function searchContactLists(this: ILoadOptionsFunctions, filter?: s
  * voice and SMS campaigns both (one request per 100 campaigns of each type).
  */
 export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const client = new KoreClient(this);
+	const client = new KoreClient(this, PICKER_SETTINGS);
 	const streamId = await pickerStream(this, client);
 	const operation = String(this.getCurrentNodeParameter('operation') ?? '');
 	const chosen = this.getCurrentNodeParameter('campaignType') === 'sms' ? 'sms' : 'voice';
