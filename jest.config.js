@@ -9,6 +9,8 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
+	// engine tests boot n8n's engine per run; on a busy 2-core machine one can take several seconds (jest's default is 5)
+	testTimeout: 60_000,
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }],
 	},

@@ -23,6 +23,8 @@ export function runWorkflow(
 		print?: (level: string, message: string) => void;
 		/** The execution's id as n8n gives it ('301', …); default 'execution'. */
 		executionId?: string;
+		/** When it resolves, the execution is cancelled (as n8n's Stop button does). */
+		cancel?: Promise<unknown>;
 	},
 ): Promise<EngineResult>;
 

@@ -122,10 +122,11 @@ function captureLogger(lines, print) {
  *
  * @param {object} workflow
  * @param {{ nodeTypes: Record<string, object>, credentialType: object, credentials: object,
- *   items?: object[], print?: (level: string, message: string) => void, executionId?: string }} options
+ *   items?: object[], print?: (level: string, message: string) => void, executionId?: string, cancel?: Promise<unknown> }} options
  *   executionId: the execution's id as n8n gives it (n8n numbers executions: '301', …)
+ *   cancel: when it resolves, the execution is cancelled (as n8n's Stop button does)
  */
-async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, items, print, executionId = 'execution' }) {
+async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, items, print, executionId = 'execution', cancel }) {
 	const data = JSON.parse(JSON.stringify(workflow));
 	const trigger = data.nodes.find((node) => node.type === MANUAL_TRIGGER);
 	if (!trigger) throw new Error('The workflow has no Manual Trigger');
@@ -153,7 +154,9 @@ async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, i
 		variables: {},
 		userId: 'user',
 	};
-	await new WorkflowExecute(additionalData, 'manual').run({ workflow: instance, pinData });
+	const running = new WorkflowExecute(additionalData, 'manual').run({ workflow: instance, pinData });
+	void cancel?.then(() => running.cancel());
+	await running.catch(() => undefined);
 	const run = await finished;
 	return { run, runData: run.data.resultData.runData, error: run.data.resultData.error, logs };
 }

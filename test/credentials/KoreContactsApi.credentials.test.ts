@@ -97,7 +97,7 @@ describe('Kore.ai Contacts API credential', () => {
 	});
 
 	test('"Custom URL" without a URL is refused with a clear message', async () => {
-		await expect(authenticate({ host: 'custom', customHost: '' })).rejects.toThrow(/no Host.*Custom URL/);
+		await expect(authenticate({ host: 'custom', customHost: '' })).rejects.toThrow(/^The Kore credential has no Custom URL\. Enter the address you open Kore at/);
 	});
 
 	// Credentials saved before the Environment list held a URL typed by hand in `host`, and had no customHost.
@@ -132,12 +132,12 @@ describe('Kore.ai Contacts API credential', () => {
 	);
 
 	test.each([
-		[{ host: '' }, /no Host/],
-		[{ host: 'custom' }, /no Host/],
-		[{ host: 'https://user:pw@platform.kore.ai' }, /without user name/],
-		[{ host: 'https://platform.kore.ai/?x=1' }, /without user name, query/],
+		[{ host: '' }, /no Environment/],
+		[{ host: 'custom' }, /no Custom URL/],
+		[{ host: 'https://user:pw@platform.kore.ai' }, /without a user name/],
+		[{ host: 'https://platform.kore.ai/?x=1' }, /without a user name, a query/],
 		[{ host: 'ftp://platform.kore.ai' }, /must start with https/],
-		[{ host: 'https://' }, /not a valid URL/],
+		[{ host: 'https://' }, /not a web address/],
 		[{ accountId: ' ' }, /no Account ID/],
 		[{ clientId: '' }, /no Client ID/],
 		[{ clientSecret: '' }, /no Client Secret/],
@@ -188,8 +188,8 @@ describe('the credential Test, run the way n8n runs it', () => {
 	});
 
 	test.each([
-		['Invalid JWT token', 'token', /Check the Client ID and Client Secret/],
-		['Invalid SDK credentials', 'stream', /refused stream "st-42".*Check the Stream ID/],
+		['Invalid JWT token', 'token', /did not accept the Client ID and Client Secret.*same JWT app/],
+		['Invalid SDK credentials', 'stream', /refused Stream ID "st-42".*Check the Stream ID/],
 		['Permission denied. Scope is incorrect!', 'stream', /"Configuration" API scope/],
 		['Invalid accountId', 'account', /refused the Account ID/],
 		['Account not found', 'account', /refused the Account ID/],
@@ -222,6 +222,24 @@ describe('the credential Test, run the way n8n runs it', () => {
 		nock.disableNetConnect();
 		const result = await runCredentialTest({ ...withStream, host: 'custom', customHost: 'https://no-such-host.invalid' });
 		expect(result).toMatchObject({ status: 'Error', kind: 'host', message: expect.stringMatching(/^Could not reach Kore at https:\/\/no-such-host\.invalid/) });
+	});
+
+	test.each([
+		[
+			'a Custom URL',
+			{ host: 'custom', customHost: 'https://kore.example.invalid' },
+			'Could not reach Kore at https://kore.example.invalid: no server with this name was found. Check the Custom URL for a typing mistake: it is the address you open Kore at, e.g. https://kore.example.com.',
+		],
+		[
+			'a region of the Environment list',
+			{ host: 'https://eu-platform.kore.ai' },
+			"Could not reach Kore at https://eu-platform.kore.ai: no server with this name was found. Kore's regional addresses exist, so check this n8n's internet access and DNS.",
+		],
+	])('a name that is not found, for %s: what to check, once, without the raw error code', async (_, fields, message) => {
+		const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+		nock('customHost' in fields ? fields.customHost : fields.host).get(/.*/).query(true).replyWithError(notFound);
+		const result = await runCredentialTest({ ...withStream, ...fields });
+		expect(result).toEqual({ status: 'Error', kind: 'host', message });
 	});
 
 	test('Kore\'s rate-limit answer and a 5xx are not mistaken for refused credentials', async () => {

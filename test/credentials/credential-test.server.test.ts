@@ -58,11 +58,11 @@ describe('the credential Test against a Kore-compatible server', () => {
 	});
 
 	test.each([
-		['wrong secret', { clientSecret: 'not-the-secret-0123456789abcdefghijklmnop' }, 'bad-signature', 'token', /refused the token.*Check the Client ID and Client Secret/],
-		['unknown Client ID', { clientId: 'cs-nobody' }, 'unknown-appId', 'token', /refused the token.*Check the Client ID and Client Secret/],
+		['wrong secret', { clientSecret: 'not-the-secret-0123456789abcdefghijklmnop' }, 'bad-signature', 'token', /did not accept the Client ID and Client Secret.*same JWT app/],
+		['unknown Client ID', { clientId: 'cs-nobody' }, 'unknown-appId', 'token', /did not accept the Client ID and Client Secret.*same JWT app/],
 		['wrong account', { accountId: '65f7d49a5dd06e2cefffffff' }, 'account-mismatch', 'account', /refused the Account ID.*Check the Account ID/],
-		['wrong stream', { testStreamId: 'st-not-this-apps-bot' }, 'unknown-stream', 'stream', /refused stream "st-not-this-apps-bot".*Check the Stream ID/],
-		['app without the Configuration scope', { clientId: UNSCOPED.clientId, clientSecret: UNSCOPED.clientSecret }, 'scope', 'stream', /refused stream.*mapped to the "Configuration" API scope/],
+		['wrong stream', { testStreamId: 'st-not-this-apps-bot' }, 'unknown-stream', 'stream', /refused Stream ID "st-not-this-apps-bot".*Check the Stream ID/],
+		['app without the Configuration scope', { clientId: UNSCOPED.clientId, clientSecret: UNSCOPED.clientSecret }, 'scope', 'stream', /refused Stream ID.*mapped to the "Configuration" API scope/],
 	])('%s: its own message, without the secret', async (label, overrides, authError, kind, message) => {
 		server.reset();
 		const data = credential(overrides);
@@ -77,7 +77,7 @@ describe('the credential Test against a Kore-compatible server', () => {
 	test('a host where nothing listens: not reachable, nothing else checked', async () => {
 		const data = credential({ customHost: `http://127.0.0.1:${await closedPort()}` });
 		const result = await runCredentialTest(data);
-		expect(result).toEqual({ status: 'Error', kind: 'host', message: expect.stringMatching(/^Could not reach Kore at http:\/\/127\.0\.0\.1:\d+: the connection was refused \[ECONNREFUSED\]/) });
+		expect(result).toEqual({ status: 'Error', kind: 'host', message: expect.stringMatching(/^Could not reach Kore at http:\/\/127\.0\.0\.1:\d+: the connection was refused\. Check the Custom URL, and that this n8n can reach that address/) });
 		expect(result.message).not.toContain(seed.clientSecret);
 		results.set('unreachable', result);
 	});

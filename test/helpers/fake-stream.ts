@@ -24,6 +24,10 @@ export interface FakeStream {
 	listInactive: boolean;
 	/** Whether Get All's answer has `totalResults` (and `totalPages`), as Kore's sample does. */
 	counted: boolean;
+	/** Whether a create of a number an active contact has is refused (Kore's docs do not say). */
+	refuseDuplicates: boolean;
+	/** The `updatedAt` a PUT leaves; undefined drops the field (Kore's docs do not promise it). */
+	updatedAt: () => string | undefined;
 }
 
 const e164 = (cellPhone: IDataObject) => {
@@ -46,6 +50,8 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 		count: (method) => stream.seen.filter((request) => request.method === method).length,
 		listInactive: false,
 		counted: true,
+		refuseDuplicates: true,
+		updatedAt: () => new Date().toISOString(),
 	};
 	const active = () => stream.contacts.filter((entry) => entry.status !== 'INACTIVE');
 	const listed = () => (stream.listInactive ? stream.contacts : active());
@@ -69,7 +75,7 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 			for (const body of request.body as IDataObject[]) {
 				const cellPhone = body.cellPhone as IDataObject;
 				const phone = e164(cellPhone);
-				if (active().some((entry) => e164(entry.cellPhone as IDataObject) === phone)) {
+				if (stream.refuseDuplicates && active().some((entry) => e164(entry.cellPhone as IDataObject) === phone)) {
 					return [409, koreError(`A contact with phone number ${phone} already exists`)];
 				}
 				const made = contact(`new${nextId++}`, { ...body, cellPhone: { ...cellPhone, phoneNumber: phone } });
@@ -98,7 +104,8 @@ export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream
 		}
 		const body = request.body as IDataObject;
 		const cellPhone = body.cellPhone as IDataObject;
-		Object.assign(found, body, { cellPhone: { ...cellPhone, phoneNumber: e164(cellPhone) }, updatedAt: new Date().toISOString() });
+		Object.assign(found, body, { cellPhone: { ...cellPhone, phoneNumber: e164(cellPhone) }, updatedAt: stream.updatedAt() });
+		if (found.updatedAt === undefined) delete found.updatedAt;
 		return [200, structuredClone(found)];
 	}
 	return stream;

@@ -1,6 +1,7 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { forEditor } from '../helpers/editorText';
 import { toOutput } from '../helpers/items';
 import { Lookups } from '../lookup';
 import { KoreClient } from '../transport';
@@ -22,9 +23,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const chosen = resources[resource]?.[operation];
 	if (!chosen) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The operation "${operation}" for resource "${resource}" is not known to this version of the node`,
+		throw forEditor(
+			new NodeOperationError(this.getNode(), `The operation "${operation}" for resource "${resource}" is not known to this version of the node`),
 		);
 	}
 	const { settings, ...rest } = readOptions(this);
@@ -38,7 +38,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			defaultStreamId: await client.defaultStreamId(),
 			...rest,
 		});
+		// Every error the node reports leaves here, with the values it quotes made safe for the editor's HTML.
+		for (const outcome of outcomes) if ('error' in outcome) forEditor(outcome.error);
 		return [toOutput(outcomes)];
+	} catch (error) {
+		throw forEditor(error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error));
 	} finally {
 		lookups.close();
 	}

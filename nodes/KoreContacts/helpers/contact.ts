@@ -42,7 +42,7 @@ export const contactFieldProperties: Record<keyof ContactFields, INodeProperties
 		default: '',
 		placeholder: 'e.g. 98765 43210',
 		description:
-			'The mobile number, read by its country\'s numbering rules: spaces, dashes and brackets are fine, letters are refused, and a trunk 0 is dropped where that country\'s rules say so (UK 020 7946 0958 is sent as 2079460958; Italy\'s 06… keeps its 0). A number written as +&lt;country code&gt;… is accepted when it matches Country Code.',
+			'The mobile number, read by its country\'s numbering rules: spaces, dashes and brackets are fine, letters are refused, and a trunk 0 is dropped where that country\'s rules say so (UK 020 7946 0958 is sent as 2079460958; Italy\'s 06… keeps its 0). A number written with its country code, e.g. +91 98765 43210, is accepted when that code is the Country Code.',
 	},
 	countryCode: {
 		displayName: 'Country Code',
@@ -58,7 +58,8 @@ export const contactFieldProperties: Record<keyof ContactFields, INodeProperties
 		name: 'extension',
 		type: 'string',
 		default: '+',
-		description: 'The prefix dialed before the number (Kore\'s "extension" field, not a phone extension). Kore\'s own examples use "+".',
+		hint: 'The sign before the country code; keep "+". Not a phone extension.',
+		description: 'What is dialed before the country code. Kore keeps it in its "extension" field, which is not a phone extension; Kore\'s own examples use "+".',
 	},
 };
 

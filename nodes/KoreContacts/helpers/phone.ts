@@ -62,7 +62,7 @@ export function parsePhone(raw: string, rawCountryCode: string | undefined): Par
 	const international = /^(\+|00)/.test(compact);
 	const countryCode = rawCountryCode === undefined ? undefined : normalizeCountryCode(rawCountryCode);
 	if (!international && !countryCode) {
-		throw new PhoneError(`"${raw}" has no country code: write it as +<country code><number>, or fill "Country Code"`);
+		throw new PhoneError(`"${raw}" has no country code: write it with one, e.g. +91 98765 43210, or fill "Country Code"`);
 	}
 	// `00` is read as the international prefix (libphonenumber only knows it with a country, not a calling code).
 	const input = international ? text.replace(/^00/, '+') : text;

@@ -5,7 +5,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { KoreCredentialError, authenticateRequest, readCredentials } from '../transport/auth';
+import { editorText } from '../helpers/editorText';
+import { CUSTOM_HOST, KORE_ENVIRONMENTS, KoreCredentialError, authenticateRequest, readCredentials } from '../transport/auth';
 import { errorCode, isRateLimitResponse, koreErrorText, networkText } from '../transport/errors';
 import { contactsPath } from '../transport';
 import { pacerFor } from '../transport/pacing';
@@ -15,13 +16,13 @@ import type { PacingSlot } from '../transport/pacing';
 const TEST_TIMEOUT_MS = 20_000;
 const SLOT_WAIT_MS = 10_000;
 
-/** What the Test found; `kind` is for tests and logs, `message` is what n8n shows. */
+/** What the Test found; `kind` is for tests and logs, `message` is what n8n shows (as HTML, so made editor-safe). */
 export interface CredentialTestOutcome extends INodeCredentialTestResult {
 	kind: 'ok' | 'credential' | 'host' | 'token' | 'account' | 'stream' | 'refused' | 'rateLimit' | 'koreError';
 }
 
 function outcome(kind: CredentialTestOutcome['kind'], message: string): CredentialTestOutcome {
-	return { status: kind === 'ok' ? 'OK' : 'Error', kind, message };
+	return { status: kind === 'ok' ? 'OK' : 'Error', kind, message: editorText(message) };
 }
 
 function quoted(words: string | undefined): string {
@@ -65,7 +66,7 @@ export function classifyTestResponse(status: number, body: unknown, host: string
 	if (/jwt|token|signature/i.test(text)) {
 		return outcome(
 			'token',
-			`Kore refused the token (HTTP ${status}${quoted(words)}). Check the Client ID and Client Secret: both must come from the same JWT app (App Settings → Dev Tools), and the secret must be copied whole.`,
+			`Kore did not accept the Client ID and Client Secret (HTTP ${status}${quoted(words)}). Check both: they must come from the same JWT app (App Settings → Dev Tools), and the secret must be copied whole.`,
 		);
 	}
 	if (/scope|permission/i.test(text)) {
@@ -74,7 +75,7 @@ export function classifyTestResponse(status: number, body: unknown, host: string
 	if (/account/i.test(text)) {
 		return outcome(
 			'account',
-			`Kore accepted the token but refused the Account ID (HTTP ${status}${quoted(words)}). Check the Account ID: it must be the account the JWT app belongs to.`,
+			`Kore accepted the Client ID and Client Secret but refused the Account ID (HTTP ${status}${quoted(words)}). Check the Account ID: it must be the account the JWT app belongs to.`,
 		);
 	}
 	if (/sdk credentials|stream|bot\b|app\b/i.test(text)) {
@@ -90,7 +91,7 @@ export function classifyTestResponse(status: number, body: unknown, host: string
 function streamRefused(status: number, words: string | undefined, streamId: string): CredentialTestOutcome {
 	return outcome(
 		'stream',
-		`Kore accepted the token but refused stream "${streamId}" (HTTP ${status}${quoted(words)}). Check the Stream ID (the bot's ID, "st-…", on its App Settings page), that the JWT app was created in that bot, and that the app is mapped to the "Configuration" API scope.`,
+		`Kore accepted the Client ID and Client Secret but refused Stream ID "${streamId}" (HTTP ${status}${quoted(words)}). Check the Stream ID (the bot's ID, "st-…", on its App Settings page), that the JWT app was created in that bot, and that the app is mapped to the "Configuration" API scope.`,
 	);
 }
 
@@ -98,12 +99,34 @@ function notKore(host: string, status: number, words: string | undefined): Crede
 	const excerpt = words && words.length > 80 ? `${words.slice(0, 80)}…` : words;
 	return outcome(
 		'host',
-		`${host} answered, but not as Kore's Contacts API (HTTP ${status}${quoted(excerpt)}). Check the Environment (or the Custom URL): it must be your Kore platform, e.g. https://platform.kore.ai.`,
+		`${host} answered, but not as Kore's Contacts API (HTTP ${status}${quoted(excerpt)}). Check the Environment (or the Custom URL): it must be the address of your Kore platform, e.g. https://platform.kore.ai.`,
 	);
 }
 
 function koreProblem(host: string, status: number, words: string | undefined): CredentialTestOutcome {
 	return outcome('koreError', `Kore at ${host} had a problem on its side (HTTP ${status}${quoted(words)}). Try the Test again later.`);
+}
+
+/**
+ * The Test's answer when Kore's address gave no answer, with advice for the field the user filled in: the
+ * Custom URL, a region of the Environment list (whose names do resolve: so it is this n8n's network), or a
+ * URL saved in the Environment field before the list existed.
+ */
+function unreachable(host: string, chosen: string, code: string | undefined): CredentialTestOutcome {
+	const custom = chosen === CUSTOM_HOST;
+	const region = KORE_ENVIRONMENTS.some((environment) => environment.value === chosen);
+	const nameNotFound = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+	let advice: string;
+	if (!nameNotFound) {
+		advice = `Check the ${custom ? 'Custom URL' : 'Environment'}, and that this n8n can reach that address (no firewall or proxy in the way).`;
+	} else if (region) {
+		advice = "Kore's regional addresses exist, so check this n8n's internet access and DNS.";
+	} else if (custom) {
+		advice = 'Check the Custom URL for a typing mistake: it is the address you open Kore at, e.g. https://kore.example.com.';
+	} else {
+		advice = 'Choose your region in Environment, or Custom URL with the address you open Kore at, e.g. https://kore.example.com.';
+	}
+	return outcome('host', `Could not reach Kore at ${host}: ${networkText(code)}. ${advice}`);
 }
 
 interface LegacyResponse {
@@ -140,7 +163,7 @@ export async function testKoreCredential(
 		});
 	} catch (error) {
 		if (error instanceof KoreCredentialError) return outcome('credential', error.message);
-		return outcome('credential', `The Stream ID "${String(data.testStreamId).trim()}" cannot be used: ${(error as Error).message}`);
+		return outcome('credential', `The Stream ID "${String(data.testStreamId).trim()}" is not a stream ID. Copy it from the bot's App Settings page: it starts with "st-".`);
 	}
 	const { host, streamId } = credentials;
 	let slot: PacingSlot;
@@ -177,10 +200,7 @@ export async function testKoreCredential(
 	} catch (error) {
 		// Built from the error code alone: the error itself carries the request, and so the signed token.
 		const code = (error as Error)?.name === 'TimeoutError' ? 'ETIMEDOUT' : errorCode(error);
-		return outcome(
-			'host',
-			`Could not reach Kore at ${host}: ${networkText(code)}${code ? ` [${code}]` : ''}. Check the Environment (or the Custom URL) and that this n8n can reach it.`,
-		);
+		return unreachable(host, String(data.host ?? '').trim(), code);
 	} finally {
 		slot.done();
 	}

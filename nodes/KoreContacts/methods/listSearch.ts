@@ -1,6 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { readCampaigns, readContactLists, recordId } from '../helpers/campaign';
+import { forEditor } from '../helpers/editorText';
+import type { ItemError } from '../helpers/items';
 import { DEFAULT_SETTINGS, KoreClient } from '../transport';
 import type { RequestSettings } from '../transport';
 import type { CampaignType } from '../transport/campaign';
@@ -27,10 +29,19 @@ function matching(records: IDataObject[], filter: string | undefined, label: (re
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Kore's refusal of a picker's read, with the words it quotes made safe for the editor's HTML. */
+async function editorSafe<T>(read: Promise<T>): Promise<T> {
+	try {
+		return await read;
+	} catch (error) {
+		throw forEditor(error as ItemError);
+	}
+}
+
 /** The stream's contact lists, for the Contact List picker (one request). */
 export async function searchContactLists(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const client = new KoreClient(this, PICKER_SETTINGS);
-	const lists = await readContactLists(client, await pickerStream(this, client));
+	const lists = await editorSafe(pickerStream(this, client).then((streamId) => readContactLists(client, streamId)));
 	return { results: matching(lists, filter, (list) => `${String(list.name ?? recordId(list))} (${Number(list.totalRecordCount ?? 0)} numbers)`) };
 }
 
@@ -40,15 +51,17 @@ export async function searchContactLists(this: ILoadOptionsFunctions, filter?: s
  */
 export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const client = new KoreClient(this, PICKER_SETTINGS);
-	const streamId = await pickerStream(this, client);
+	const streamId = await editorSafe(pickerStream(this, client));
 	const operation = String(this.getCurrentNodeParameter('operation') ?? '');
 	const chosen = this.getCurrentNodeParameter('campaignType') === 'sms' ? 'sms' : 'voice';
 	const types: CampaignType[] = TYPED_OPERATIONS.includes(operation) ? [chosen] : ['voice', 'sms'];
 	const campaigns: IDataObject[] = [];
 	for (const type of types) {
-		await readCampaigns(client, streamId, type, [], (page) => {
-			campaigns.push(...page.map((campaign) => ({ ...campaign, type })));
-		});
+		await editorSafe(
+			readCampaigns(client, streamId, type, [], (page) => {
+				campaigns.push(...page.map((campaign) => ({ ...campaign, type })));
+			}),
+		);
 	}
 	const label = (campaign: IDataObject) => `${String(campaign.name ?? recordId(campaign))} (${campaign.type === 'sms' ? 'SMS' : 'voice'}, ${String(campaign.status ?? '?')})`;
 	return { results: matching(campaigns, filter, label) };

@@ -3,6 +3,7 @@ import type { Logger } from 'n8n-workflow';
 
 import { n8nQueueSettings, onShutdown } from './environment';
 import type { QueueSettings } from './environment';
+import { Patience, REDIS_WAIT_MS } from './patience';
 import { LEASE_MS, RedisState } from './redisState';
 import type { Client } from './redisState';
 import { LOCAL } from './types';
@@ -11,7 +12,9 @@ import type { SharedState } from './types';
 export { LEASE_MS, RETAIN_READ_MS, RedisState } from './redisState';
 export { n8nQueueSettings, queueSettingsFrom } from './environment';
 export type { QueueSettings } from './environment';
-export type { SharedRead, SharedState } from './types';
+export { Patience } from './patience';
+export { LeaseLostError, LockTimeoutError, RedisUnavailableError } from './types';
+export type { Lease, ReadPage, SharedRead, SharedRecord, SharedState } from './types';
 
 /**
  * n8n's queue mode: which state this process shares with the other n8n processes, and the one connection
@@ -57,6 +60,9 @@ function bullPrefix(prefix: string, client: Client): string {
 
 let shared: Promise<SharedState> | undefined;
 
+/** How long a lock's lease lasts and how long a call waits for Redis (tests shorten them). */
+export const queueTiming = { leaseMs: LEASE_MS, redisWaitMs: REDIS_WAIT_MS };
+
 /**
  * The process's shared state: Redis in n8n's queue mode (opened on first use, one connection per process,
  * closed when n8n shuts down), else the in-process no-op. Logs once which mode is in use.
@@ -75,20 +81,23 @@ export async function sharedState(logger: Logger, readSettings: () => QueueSetti
 			return LOCAL;
 		}
 		const { client, where } = await connect(settings);
-		try {
-			await client.connect();
-			await client.ping();
-		} catch (error) {
-			client.disconnect();
-			logger.warn(
-				`Kore Contacts: n8n runs in queue mode but its Redis at ${where} could not be reached (${(error as Error).message}); pacing and write locks are kept per process`,
-			);
-			return LOCAL;
-		}
 		const prefix = settings.prefix || 'bull';
-		const state = new RedisState(client, prefix, LEASE_MS, `${bullPrefix(prefix, client)}:jobs`);
+		const state = new RedisState(client, prefix, {
+			patience: new Patience(where, logger, queueTiming.redisWaitMs),
+			leaseMs: queueTiming.leaseMs,
+			jobs: `${bullPrefix(prefix, client)}:jobs`,
+		});
 		onShutdown(() => void closeSharedState());
-		logger.info(`Kore Contacts: queue mode: the request budget, rate-limit pauses and write locks are shared by all n8n processes through Redis at ${where}`);
+		// Never a quiet fallback to this process alone (other workers would not see its requests and writes):
+		// the client keeps reconnecting, and each call waits for Redis a bounded time (see Patience).
+		void state.ping().then(
+			() =>
+				logger.info(
+					`Kore Contacts: queue mode: the request budget, rate-limit pauses, write locks and what writes answered are shared by all n8n processes through Redis at ${where}`,
+				),
+			(error: unknown) =>
+				logger.warn(`Kore Contacts: n8n runs in queue mode but its Redis at ${where} cannot be reached (${(error as Error).message}); requests and writes wait for it`),
+		);
 		return state;
 	})();
 	return await shared;

@@ -48,13 +48,31 @@ for i = id, math.max(1, id - 50), -1 do
 end
 return false`;
 
-/** Publishes a read unless one that began later (covering more executions) is there already. */
+/**
+ * Publishes a read unless one that began later (covering more executions) is there already: a hash with
+ * `createdBefore`, `pages` and one field per page (`0`, `1`, …; each page's own JSON, so a worker that takes
+ * the read parses it page by page). ARGV: createdBefore, time to keep it, the read's start position, then the pages.
+ */
 export const PUBLISH_READ = `
 local known = tonumber(redis.call('HGET', KEYS[1], 'createdBefore') or '-1')
 if tonumber(ARGV[1]) < known then return 0 end
-redis.call('HSET', KEYS[1], 'createdBefore', ARGV[1], 'data', ARGV[2])
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'createdBefore', ARGV[1], 'startPos', ARGV[3], 'pages', #ARGV - 3)
+for i = 4, #ARGV do redis.call('HSET', KEYS[1], tostring(i - 4), ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+/** Publishes a record (JSON in ARGV[1], position ARGV[2]) unless one with a later position is there. */
+export const PUBLISH_RECORD = `
+local known = redis.call('HGET', KEYS[1], 'pos')
+if known and tonumber(known) > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'pos', ARGV[2], 'data', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
-export const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+/** Keeps a lock that is still this holder's (ARGV[1]) for at least ARGV[2] ms more; 0 when it is not. */
+export const RENEW = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`;
 export const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;

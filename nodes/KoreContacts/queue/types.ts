@@ -3,11 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 /**
  * State shared by every n8n process of one installation, for n8n's queue mode (a main process and several
  * `n8n worker` processes, with Redis): the per-account request budget, a rate-limit pause every process
- * honours, locks with leases for writes to one contact or one phone number, and Kore's last answer for a
- * contact (so a writer in another process merges on top of it). Redis is n8n's own (`QUEUE_BULL_REDIS_*`).
+ * honours, the one order of reads and writes, locks with leases for writes to one contact or one phone
+ * number, what Kore last answered for a contact, and reads of a stream. Redis is n8n's own
+ * (`QUEUE_BULL_REDIS_*`).
  *
- * In one process (n8n's default regular mode), or when that Redis cannot be reached, everything here is a
- * no-op and the in-process pacer and locks do the work alone. Which mode is in use is logged once.
+ * In one process (n8n's default regular mode) everything here is local: the order is a counter of the
+ * process and the in-process pacer and locks do the rest. In queue mode it is never local: when Redis cannot
+ * be reached, calls wait for it a bounded time, then fail (`RedisUnavailableError`).
  */
 export interface SharedState {
 	readonly queueMode: boolean;
@@ -19,10 +21,17 @@ export interface SharedState {
 	acquire(account: string, limit: number, windowMs: number, inFlightMs: number, signal: AbortSignal): Promise<() => Promise<void>>;
 	/** Holds every process's requests for this account for `delayMs`. */
 	pause(account: string, delayMs: number): Promise<void>;
-	/** Takes the locks of these keys (in the order given); resolves with their release. */
-	lock(keys: string[]): Promise<() => Promise<void>>;
-	get(key: string): Promise<IDataObject | undefined>;
-	put(key: string, value: IDataObject): Promise<void>;
+	/**
+	 * The next position in the one order every worker shares: each read start (page request) and each write
+	 * answer takes one, and knowledge of a contact is replaced only by knowledge with a later position.
+	 */
+	nextPosition(): Promise<number>;
+	/** Takes the locks of these keys (in the order given), waiting at most `wait.timeoutMs`. */
+	lock(keys: string[], wait: LockWait): Promise<Lease>;
+	/** What the newest write (by any worker) left of a record, or undefined. */
+	record(key: string): Promise<SharedRecord | undefined>;
+	/** Publishes a record unless one with a later position is there already. */
+	publish(key: string, record: SharedRecord): Promise<void>;
 	/**
 	 * The id of an execution n8n's main process had already created and queued (the newest one its queue
 	 * still holds), or undefined. n8n numbers executions in the order it creates them, so every execution
@@ -38,20 +47,68 @@ export interface SharedState {
 	sharedRead(stream: string, need: number | undefined, readOwn: () => Promise<SharedRead>): Promise<SharedRead | undefined>;
 }
 
-/** A read of a stream: its contacts, and the newest execution n8n had queued before it began (queue mode). */
-export interface SharedRead {
-	createdBefore?: number;
+/** How long to wait for a lock, what for (named in the error), and when to give up early (cancelled). */
+export interface LockWait {
+	timeoutMs: number;
+	signal?: AbortSignal;
+	/** E.g. `contact "c5"` or `phone +919876543210`. */
+	what: string;
+}
+
+/** Locks held, with leases that are renewed while held. */
+export interface Lease {
+	/**
+	 * Makes sure every lock is still this holder's and stays so for at least `ms` more (e.g. a request's
+	 * timeout); throws `LeaseLostError` when one may have lapsed. Called right before a write is sent.
+	 */
+	extend(ms: number): Promise<void>;
+	release(): Promise<void>;
+}
+
+/** A contact as a write left it (or, `pending`, that a write of it was sent and its answer not yet published). */
+export interface SharedRecord extends IDataObject {
+	pos: number;
+	contact?: IDataObject;
+	pending?: boolean;
+}
+
+/** One page of a read: its contacts, and the position taken before its request was sent. */
+export interface ReadPage {
+	pos: number;
 	contacts: IDataObject[];
 }
 
-/** Outside queue mode: nothing is shared; the in-process pacer and locks do the work alone. */
+/**
+ * A read of a stream: the position of its first page request, its pages, and the newest execution n8n had
+ * queued before it began (queue mode).
+ */
+export interface SharedRead {
+	startPos: number;
+	createdBefore?: number;
+	pages: ReadPage[];
+}
+
+/** A lease that may have lapsed: the write it guards must not be sent. */
+export class LeaseLostError extends Error {}
+
+/** n8n's Redis did not answer within the wait allowed. */
+export class RedisUnavailableError extends Error {}
+
+/** A lock that another holder kept longer than the wait allowed. */
+export class LockTimeoutError extends Error {}
+
+/** The process's own order: a counter. */
+let position = 0;
+
+/** Outside queue mode: nothing is shared; the order is this process's, and its pacer and locks do the rest. */
 export const LOCAL: SharedState = {
 	queueMode: false,
 	acquire: async () => async () => undefined,
 	pause: async () => undefined,
-	lock: async () => async () => undefined,
-	get: async () => undefined,
-	put: async () => undefined,
+	nextPosition: async () => ++position,
+	lock: async () => ({ extend: async () => undefined, release: async () => undefined }),
+	record: async () => undefined,
+	publish: async () => undefined,
 	newestQueuedExecution: async () => undefined,
 	sharedRead: async (_stream, _need, readOwn) => await readOwn().then(() => undefined),
 };

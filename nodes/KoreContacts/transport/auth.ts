@@ -53,34 +53,33 @@ function isLoopback(hostname: string): boolean {
  * Turns what a user typed as the host into the base URL requests go to: surrounding spaces and trailing
  * slashes are dropped, a bare host name gets `https://`. Plain `http://` is refused unless the host is
  * this machine (a local test server), so a client secret-signed token never crosses a network in clear.
+ * `field` is the credential field the messages name.
  */
-export function normalizeHost(raw: unknown): string {
+export function normalizeHost(raw: unknown, field: 'Custom URL' | 'Environment' = 'Custom URL'): string {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (text === '') {
 		throw new KoreCredentialError(
-			'The Kore credential has no Host. Pick your Kore environment, or choose "Custom URL" and enter its URL, e.g. https://kore.example.com',
+			field === 'Custom URL'
+				? 'The Kore credential has no Custom URL. Enter the address you open Kore at, e.g. https://kore.example.com, or choose your region in Environment.'
+				: 'The Kore credential has no Environment. Choose the region your Kore account is in, or Custom URL for a private install.',
 		);
 	}
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
 	if (!URL.canParse(withScheme)) {
-		throw new KoreCredentialError(
-			`The Kore credential's Host "${text}" is not a valid URL. Use e.g. https://platform.kore.ai`,
-		);
+		throw new KoreCredentialError(`The Kore credential's ${field} "${text}" is not a web address. Use one like https://kore.example.com.`);
 	}
 	const url = new URL(withScheme);
 	if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
 		throw new KoreCredentialError(
-			`The Kore credential's Host uses plain http:// ("${text}"). Kore requires https:// — use e.g. https://${url.host}. (http:// is only accepted for localhost.)`,
+			`The Kore credential's ${field} uses plain http:// ("${text}"). Kore requires https:// — use https://${url.host}. (http:// is only accepted for localhost.)`,
 		);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new KoreCredentialError(
-			`The Kore credential's Host must start with https:// (got "${url.protocol}").`,
-		);
+		throw new KoreCredentialError(`The Kore credential's ${field} must start with https:// (it starts with ${url.protocol}//).`);
 	}
 	if (url.username || url.password || url.search || url.hash) {
 		throw new KoreCredentialError(
-			"The Kore credential's Host must be just the environment URL, e.g. https://platform.kore.ai, without user name, query or #fragment.",
+			`The Kore credential's ${field} must be just the address of your Kore platform, e.g. https://kore.example.com, without a user name, a query (?…) or a #fragment.`,
 		);
 	}
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -90,7 +89,7 @@ function requiredText(credentials: ICredentialDataDecryptedObject, field: string
 	const value = credentials[field];
 	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 	if (text === '') {
-		throw new KoreCredentialError(`The Kore credential has no ${label}. Fill it in the credential.`);
+		throw new KoreCredentialError(`The Kore credential has no ${label}. Enter it in the credential.`);
 	}
 	return text;
 }
@@ -102,7 +101,7 @@ function requiredText(credentials: ICredentialDataDecryptedObject, field: string
  */
 export function hostOf(credentials: ICredentialDataDecryptedObject): string {
 	const chosen = typeof credentials.host === 'string' ? credentials.host.trim() : '';
-	return normalizeHost(chosen === CUSTOM_HOST ? credentials.customHost : chosen);
+	return chosen === CUSTOM_HOST ? normalizeHost(credentials.customHost, 'Custom URL') : normalizeHost(chosen, 'Environment');
 }
 
 /** Reads and checks the credential's fields; the host comes back normalised. */

@@ -70,7 +70,7 @@ function hintFor(status: number, subject: RequestSubject): string | undefined {
 		if (subject.what !== undefined) return `Kore did not find ${subject.what} in stream "${subject.streamId}". Check the ID and the Stream ID.`;
 		return subject.contactId !== undefined
 			? `No contact with ID "${subject.contactId}" exists in stream "${subject.streamId}", or it was already deleted.`
-			: `Kore did not find this resource. Check Stream ID "${subject.streamId}" and the credential's Host.`;
+			: `Kore did not find this resource. Check Stream ID "${subject.streamId}", and the credential's Environment (or Custom URL).`;
 	}
 	if (status === 412 || status === 400) {
 		return 'Kore rejected the values sent. Check the fields of this item (phone numbers must be digits only).';
@@ -151,8 +151,8 @@ const NETWORK_TEXT: Record<string, string> = {
 	EPIPE: 'the connection was closed while sending',
 	ETIMEDOUT: 'the request timed out',
 	ECONNABORTED: 'the request timed out',
-	ENOTFOUND: 'the host name was not found (check the Host in the credential)',
-	EAI_AGAIN: 'the host name could not be looked up right now',
+	ENOTFOUND: 'no server with this name was found',
+	EAI_AGAIN: 'its name could not be looked up just now',
 	EHOSTUNREACH: 'the host is unreachable',
 	ENETUNREACH: 'the network is unreachable',
 	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
@@ -160,9 +160,10 @@ const NETWORK_TEXT: Record<string, string> = {
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
 };
 
-/** What a network error code means, in words. */
+/** What a network error code means, in words (an unknown code is named). */
 export function networkText(code: string | undefined): string {
-	return (code && NETWORK_TEXT[code]) ?? 'the request failed without an answer';
+	if (code === undefined) return 'the request failed without an answer';
+	return NETWORK_TEXT[code] ?? `the request failed without an answer (network error ${code})`;
 }
 
 /** Walks an error's `cause` chain for a Node.js/axios error code such as ECONNRESET. */
@@ -192,13 +193,15 @@ export function koreNetworkError(
 ): NodeApiError {
 	const what = networkText(code);
 	const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-	const description = notRepeated ? NOT_REPEATED_HINT : 'Check the Host in the credential and that this n8n can reach it.';
+	const description = notRepeated
+		? NOT_REPEATED_HINT
+		: "Check the credential's Environment (or its Custom URL), and that this n8n can reach that address (no firewall or proxy in the way).";
 	return withMessage(
 		new NodeApiError(node, { message: what, networkErrorCode: code ?? 'UNKNOWN' } as JsonObject, {
 			description,
 			itemIndex,
 		}),
-		`Could not reach Kore at ${host}: ${what}${code ? ` [${code}]` : ''}${tries}`,
+		`Could not reach Kore at ${host}: ${what}${tries}`,
 	);
 }
 

@@ -57,8 +57,11 @@ interface RequestBase {
 	 * (a scan shared by the lookup layer).
 	 */
 	detached?: boolean;
-	/** Called just before each attempt is sent. */
-	onSend?: () => void;
+	/**
+	 * Runs just before each attempt is sent, once its pacing slot is granted; when it throws, the attempt is
+	 * not sent and the request fails with its message (e.g. the lock guarding a write may have lapsed).
+	 */
+	beforeSend?: () => Promise<void>;
 }
 
 /** How requests behave; the node's Options. */
@@ -179,6 +182,11 @@ export class KoreClient {
 		private readonly settings: RequestSettings = DEFAULT_SETTINGS,
 	) {}
 
+	/** How long one request may take (the node's Timeout option). */
+	get timeoutMs(): number {
+		return this.settings.timeoutMs;
+	}
+
 	/** The credential's checked fields (read once per execution). */
 	async getCredentials(itemIndex?: number): Promise<KoreCredentials> {
 		this.credentials ??= this.ctx.getCredentials(CREDENTIAL_TYPE).then((data) => readCredentials(data));
@@ -272,21 +280,32 @@ export class KoreClient {
 					itemIndex: req.itemIndex,
 				});
 			}
-			attempts++;
-			meta.attempts = attempts;
-			req.onSend?.();
 			let response: Response | undefined;
 			let failure: unknown;
+			let refused: unknown;
 			try {
-				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, {
-					...options,
-					headers: { ...options.headers },
-				})) as Response;
+				await req.beforeSend?.();
+			} catch (error) {
+				refused = error;
+			}
+			try {
+				if (refused === undefined) {
+					attempts++;
+					meta.attempts = attempts;
+					response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, {
+						...options,
+						headers: { ...options.headers },
+					})) as Response;
+				}
 			} catch (error) {
 				failure = error;
 			} finally {
 				slot.done();
 				await sharedDone();
+			}
+			if (refused !== undefined) {
+				if (refused instanceof NodeOperationError) throw refused;
+				throw new NodeOperationError(this.ctx.getNode(), `Not sent: ${(refused as Error).message}`, { itemIndex: req.itemIndex });
 			}
 
 			if (response && isRateLimitResponse(response.statusCode, response.body)) {
@@ -366,7 +385,7 @@ export class KoreClient {
 	async listContacts<S = undefined>(
 		streamId: string,
 		onPage: (contacts: IDataObject[], sent: S) => boolean | void,
-		{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => S } = {},
+		{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => Promise<S> } = {},
 	): Promise<void> {
 		/** Contacts of the pages taken: a page that may follow a gap must meet one of them. */
 		const seen = new Set<string>();
@@ -387,7 +406,7 @@ export class KoreClient {
 				qs: { skip, limit: pageSize },
 				itemIndex,
 				detached,
-				onSend: onSend && (() => void (sent = onSend())),
+				beforeSend: onSend && (async () => void (sent = await onSend())),
 			});
 			const results = Array.isArray(page?.results) ? (page.results as IDataObject[]) : [];
 			const ids = results.map((contact) => String(contact.id));
@@ -425,7 +444,7 @@ export class KoreClient {
 	}
 
 	/** This execution's stop signal: the node stopped at an error, or the execution was cancelled. */
-	private signal(): AbortSignal {
+	signal(): AbortSignal {
 		const cancelled = 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal?.() : undefined;
 		return cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
 	}

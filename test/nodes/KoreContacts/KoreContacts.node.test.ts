@@ -60,6 +60,27 @@ describe('the Kore Contacts node as the editor shows it', () => {
 		expect(typeof node.methods.credentialTest.koreContactsApiTest).toBe('function');
 	});
 
+	test('the Operation list: each description fits the two lines n8n shows of it, and says what it matches on', () => {
+		const operations = new Map((all('operation')[0].options as Array<{ value: string; description: string }>).map((o) => [o.value, o.description]));
+		// n8n 2.41 clamps an option's description to two lines of about 55 characters in the node's panel
+		for (const description of operations.values()) expect(description.length).toBeLessThanOrEqual(100);
+		expect(operations.get('get')).toBe('Get a contact by its ID or phone number');
+		expect(operations.get('upsert')).toMatch(/phone number/);
+	});
+
+	test('Create or Update says under Phone Number that the number is what it matches on', () => {
+		const phone = properties.find((p) => p.name === 'phoneNumber' && p.displayOptions?.show?.operation?.includes('upsert'));
+		expect(phone?.hint).toBe('The contact with this number is updated; when none has it, one is created');
+	});
+
+	test('Dialing Prefix says under the field what it is; on Create it is optional and pre-filled with "+"', () => {
+		const prefixes = [...properties, ...all('updateFields').flatMap((c) => c.options as INodeProperties[])].filter((p) => p.name === 'extension');
+		expect(prefixes.length).toBeGreaterThanOrEqual(4); // Create, Create or Update, and the two Update Fields
+		for (const prefix of prefixes) expect(prefix.hint).toMatch(/^The sign before the country code.*Not a phone extension\.$/);
+		const onCreate = properties.find((p) => p.name === 'extension' && p.displayOptions?.show?.operation?.includes('create'));
+		expect(onCreate).toMatchObject({ default: '+', required: false });
+	});
+
 	test('docs links have no #fragment (n8n appends its query after the URL)', () => {
 		const codex = JSON.parse(readFileSync(path.join(__dirname, '../../../nodes/KoreContacts/KoreContacts.node.json'), 'utf8'));
 		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map((r: { url: string }) => r.url);

@@ -3,79 +3,24 @@
  * two `n8n worker` processes — each has its own pacer, lookup layer and Redis connection, as separate
  * processes would — sharing one real redis-server, as n8n's workers share n8n's Redis.
  */
-import type { IDataObject, INodeType, IWorkflowBase } from 'n8n-workflow';
+import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { Redis } from 'ioredis';
-
-import { KoreContactsApi } from '../../../credentials/KoreContactsApi.credentials';
-import { nodeOutputs, runWorkflow } from '../../../scripts/lib/engine';
-import { KORE_NODE_TYPE, loadWorkflow } from '../../helpers/engine';
 import { fakeStream } from '../../helpers/fake-stream';
-import { CREDENTIALS } from '../../helpers/kore';
 import { startRedis } from '../../helpers/redis';
 import type { TestRedis } from '../../helpers/redis';
+import * as workers from '../../helpers/workers';
+import { closeWorkers, resetWorkers, run, update, upsert, worker } from '../../helpers/workers';
 
 let redis: TestRedis;
-const saved = { ...process.env };
-
-/** How to close each "worker"'s Redis connection, as n8n's shutdown does. */
-const shutdowns: Array<() => Promise<void>> = [];
-/** Each "worker"'s way to drop the streams its lookup layer keeps for executions still queued. */
-const forgets: Array<() => void> = [];
-
-/** A fresh copy of the node's modules: one "worker process". */
-function worker(): INodeType {
-	let node!: INodeType;
-	jest.isolateModules(() => {
-		const { KoreContacts } = require('../../../nodes/KoreContacts/KoreContacts.node') as typeof import('../../../nodes/KoreContacts/KoreContacts.node');
-		const shared = require('../../../nodes/KoreContacts/queue') as typeof import('../../../nodes/KoreContacts/queue');
-		shutdowns.push(shared.closeSharedState);
-		forgets.push((require('../../../nodes/KoreContacts/lookup') as typeof import('../../../nodes/KoreContacts/lookup')).dropIdleStreams);
-		node = new KoreContacts();
-	});
-	return node;
-}
-
-async function run(
-	node: INodeType,
-	fixture: string,
-	parameters: IDataObject,
-	{ items = [{}], credentials = {}, executionId }: { items?: IDataObject[]; credentials?: IDataObject; executionId?: string } = {},
-) {
-	const workflow: IWorkflowBase = loadWorkflow(fixture);
-	const kore = workflow.nodes.find((entry) => entry.type === KORE_NODE_TYPE)!;
-	Object.assign(kore.parameters, parameters);
-	const result = await runWorkflow(workflow, {
-		nodeTypes: { [KORE_NODE_TYPE]: node },
-		credentialType: new KoreContactsApi(),
-		credentials: { ...CREDENTIALS, ...credentials },
-		items,
-		executionId,
-	});
-	return { ...result, outputs: nodeOutputs(result, kore.name) as Array<Array<{ json: IDataObject }>> };
-}
-
-const update = (node: INodeType, contactId: string, updateFields: IDataObject) =>
-	run(node, 'update-contact.json', { contactBy: 'id', contactId, updateFields });
-
-const upsert = (node: INodeType, phone: string, first: string) =>
-	run(node, 'update-contact.json', { operation: 'upsert', firstName: first, lastName: 'Same', salutation: 'Mx', phoneNumber: phone, countryCode: '+91' });
-
-function queueMode(prefix: string) {
-	process.env.EXECUTIONS_MODE = 'queue';
-	process.env.QUEUE_BULL_REDIS_HOST = '127.0.0.1';
-	process.env.QUEUE_BULL_REDIS_PORT = String(redis.port);
-	process.env.QUEUE_BULL_PREFIX = prefix;
-}
+const queueMode = (prefix: string) => workers.queueMode(prefix, redis.port);
+const queueExecution = (prefix: string, jobId: number, executionId: string) => workers.queueExecution(redis.port, prefix, jobId, executionId);
 
 beforeAll(async () => {
 	redis = await startRedis();
 });
-afterEach(() => {
-	process.env = { ...saved };
-});
+afterEach(() => resetWorkers());
 afterAll(async () => {
-	await Promise.all(shutdowns.map((close) => close()));
+	await closeWorkers();
 	await redis.stop();
 });
 
@@ -141,20 +86,7 @@ describe('Two workers in queue mode, sharing n8n\'s Redis', () => {
 });
 
 describe("Executions that waited in n8n's queue for a free worker slot", () => {
-	/** What n8n's main process leaves in Redis (Bull 4's keys) when it queues execution `executionId` as job `jobId`. */
-	async function queueExecution(prefix: string, jobId: number, executionId: string): Promise<void> {
-		const client = new Redis({ host: '127.0.0.1', port: redis.port });
-		try {
-			await client.set(`${prefix}:jobs:id`, jobId);
-			await client.hset(`${prefix}:jobs:${jobId}`, 'data', JSON.stringify({ workflowId: 'wf', executionId, loadStaticData: false }));
-		} finally {
-			await client.quit();
-		}
-	}
-	/** Execution `executionId` deletes by phone: contact c<i>'s number, or the number given. */
-	const deleteByPhone = (node: INodeType, contact: number | string, executionId: string) =>
-		run(node, 'delete-by-phone.json', {}, { items: [{ phone: typeof contact === 'number' ? String(9000000000 + contact) : contact }], executionId });
-	afterEach(() => forgets.forEach((forget) => forget()));
+	const deleteByPhone = (node: INodeType, contact: number | string, executionId: string) => workers.deleteByPhone(node, contact, executionId);
 
 	test('one read answers every execution n8n had queued before it began, also those the worker starts after it', async () => {
 		queueMode('q5');

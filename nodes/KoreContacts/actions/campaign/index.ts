@@ -42,7 +42,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Outcomes',
 				value: 'getOutcomes',
-				description: 'Get the result for each contact a campaign dialed: dialer outcome, attempts, disposition codes, bot status',
+				description: 'Get each dialed contact\'s result: dialer outcome, attempts, disposition codes, bot status',
 				action: 'Get the outcomes of a campaign',
 			},
 			{

@@ -10,11 +10,12 @@ import { storedPhone } from '../../helpers/phone';
 import type { OperationContext } from '../types';
 
 const show = { resource: ['contact'], operation: ['create'] };
-const REQUIRED: Array<keyof ContactFields> = ['firstName', 'lastName', 'salutation', 'phoneNumber', 'countryCode', 'extension'];
+const REQUIRED: Array<keyof ContactFields> = ['firstName', 'lastName', 'salutation', 'phoneNumber', 'countryCode'];
 
-export const description: INodeProperties[] = REQUIRED.map((key) => ({
+// Dialing Prefix is optional: pre-filled with "+", and "+" is sent when it is left empty.
+export const description: INodeProperties[] = [...REQUIRED, 'extension' as const].map((key) => ({
 	...contactFieldProperties[key],
-	required: true,
+	required: REQUIRED.includes(key),
 	displayOptions: { show },
 }));
 
@@ -66,10 +67,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ items, client, lookups, concurrency, batchSize, options, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
-	const { prepared, failed } = await prepareItems(this, items, (index) => ({
-		streamId: streamIdFor(this, index, defaultStreamId),
-		fields: checkFields(this, index, readContactFields(this, index), REQUIRED),
-	}));
+	const { prepared, failed } = await prepareItems(this, items, (index) => {
+		const streamId = streamIdFor(this, index, defaultStreamId);
+		const fields = checkFields(this, index, readContactFields(this, index), REQUIRED);
+		return { streamId, fields: { ...fields, extension: fields.extension || '+' } };
+	});
 	const create = async (batch: Array<Prepared<Entry>>) => {
 		const created = await client.request<unknown>({
 			method: 'POST',

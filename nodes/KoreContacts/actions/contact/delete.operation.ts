@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { asItemError, prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
 import { streamIdFor } from '../../helpers/params';
+import type { Send } from '../../lookup';
 import type { RequestMeta } from '../../transport';
 import type { OperationContext } from '../types';
 import { readTarget, targetProperties } from './target';
@@ -48,10 +49,10 @@ export async function execute(
 		target: readTarget(this, index),
 	}));
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target }, itemIndex) => {
-		const send = async (contactId: string) => {
+		const remove = async (contactId: string, _current: unknown, send: Send) => {
 			const meta: RequestMeta = { attempts: 0, maybeApplied: false };
 			try {
-				const deleted = await client.request<IDataObject>({ method: 'DELETE', streamId, path: [contactId], contactId, itemIndex }, meta);
+				const deleted = await send<IDataObject>({ method: 'DELETE', streamId, path: [contactId], contactId, itemIndex }, meta);
 				const known = deleted && typeof deleted === 'object' && deleted.id !== undefined ? { ...deleted, status: 'INACTIVE' } : undefined;
 				return { result: deleted, contact: known };
 			} catch (error) {
@@ -68,7 +69,7 @@ export async function execute(
 				throw asItemError(this, error, itemIndex);
 			}
 		};
-		return await lookups.write(streamId, target, itemIndex, send, succeedIfGone ? alreadyDeleted : undefined);
+		return await lookups.write(streamId, target, itemIndex, remove, succeedIfGone ? alreadyDeleted : undefined);
 	});
 	return [...failed, ...done];
 }

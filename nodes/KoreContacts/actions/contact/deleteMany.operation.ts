@@ -49,7 +49,7 @@ export function toItemOutcomes<T extends { contactId: string }>(
 /** Deletes the contacts named by the input items with Kore's bulk-delete endpoint, in batches. */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, batchSize, options, defaultStreamId }: OperationContext,
+	{ items, lookups, batchSize, options, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const succeedIfGone = options.succeedIfAlreadyDeleted === true;
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
@@ -63,7 +63,7 @@ export async function execute(
 		async (batch) => {
 			const streamId = batch[0].value.streamId;
 			const ids = batch.map(({ value }) => value.contactId);
-			return await lookups.writeMany(streamId, ids, batch[0].index, async () => {
+			return await lookups.writeMany(streamId, ids, batch[0].index, async (_current, send) => {
 				const answers = new Map<string, IDataObject | undefined>();
 				// With Succeed If Already Deleted, ids this n8n deleted recently are not sent again.
 				const gone = succeedIfGone ? await lookups.deleted(streamId, ids, batch[0].index, false) : new Map<string, IDataObject>();
@@ -71,7 +71,7 @@ export async function execute(
 				const outcomes = new Map<string, BulkOutcome>();
 				if (toSend.length > 0) {
 					const meta: RequestMeta = { attempts: 0, maybeApplied: false };
-					const answer = await client.request(
+					const answer = await send(
 						{ method: 'DELETE', streamId, path: ['bulk-delete'], body: { ids: toSend }, itemIndex: batch[0].index },
 						meta,
 					);

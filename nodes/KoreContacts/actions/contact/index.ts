@@ -43,8 +43,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create or Update',
 				value: 'upsert',
-				// n8n's lint rule node-param-description-wrong-for-upsert requires exactly this wording
-				description: 'Create a new record, or update the current one if it already exists (upsert)',
+				// n8n's lint rule node-param-description-wrong-for-upsert fixes the start and the end of this wording
+				description: 'Create a new contact for a phone number, or update the current one if it already exists (upsert)',
 				action: 'Create or update a contact',
 			},
 			{
@@ -62,7 +62,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get one contact by its Kore ID, or by its phone number (the one active contact with that number). Fails when no contact matches, or when several have the number.',
+				description: 'Get a contact by its ID or phone number',
 				action: 'Get a contact',
 			},
 			{

@@ -81,9 +81,9 @@ export async function execute(
 		changes: readUpdateFields(this, index),
 	}));
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, target, changes }, itemIndex) => {
-		return await lookups.write(streamId, target, itemIndex, async (contactId, current) => {
+		return await lookups.write(streamId, target, itemIndex, async (contactId, current, send) => {
 			const body = await mergedBody(this, itemIndex, changes, current);
-			const updated = await client.request<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
+			const updated = await send<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
 			return { result: updated, contact: asContact(updated) };
 		});
 	});

@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(
 	this: IExecuteFunctions,
-	{ items, client, lookups, batchSize, defaultStreamId }: OperationContext,
+	{ items, lookups, batchSize, defaultStreamId }: OperationContext,
 ): Promise<ItemOutcome[]> {
 	const { prepared, failed } = await prepareItems(this, items, (index) => ({
 		streamId: streamIdFor(this, index, defaultStreamId),
@@ -40,7 +40,7 @@ export async function execute(
 		async (batch) => {
 			const streamId = batch[0].value.streamId;
 			const ids = batch.map(({ value }) => value.contactId);
-			return await lookups.writeMany(streamId, ids, batch[0].index, async (current) => {
+			return await lookups.writeMany(streamId, ids, batch[0].index, async (current, send) => {
 				const outcomes: ItemOutcome[] = [];
 				const sendable: typeof batch = [];
 				const body = [];
@@ -57,7 +57,7 @@ export async function execute(
 				const answers = new Map<string, IDataObject | undefined>();
 				if (sendable.length === 0) return { result: outcomes, answers };
 				const sentIds = sendable.map(({ value }) => value.contactId);
-				const answer = await client.request({ method: 'PUT', streamId, path: ['bulk-update'], body, itemIndex: sendable[0].index });
+				const answer = await send({ method: 'PUT', streamId, path: ['bulk-update'], body, itemIndex: sendable[0].index });
 				const results = bulkOutcomes(answer, sentIds);
 				for (const [id, outcome] of results) answers.set(id, outcome.ok ? asContact(outcome.record.contact) : undefined);
 				const updated = toItemOutcomes(

@@ -17,8 +17,15 @@ export const description: INodeProperties[] = (Object.keys(contactFieldPropertie
 	...contactFieldProperties[key],
 	required: KEY.includes(key),
 	// Empty keeps the contact's value on an update; a new contact gets Kore's usual "+".
-	...(key === 'extension' ? { default: '', placeholder: '+', description: 'Kore\'s dialing prefix of the number. Empty keeps the contact\'s prefix on an update; a new contact gets "+".' } : {}),
-	...(key === 'phoneNumber' ? { description: `${contactFieldProperties.phoneNumber.description} With Country Code, it is the key: the contact with this number is updated, or created when none has it.` } : {}),
+	...(key === 'extension'
+		? { default: '', placeholder: '+', hint: 'The sign before the country code. Leave empty: a new contact gets "+", an update keeps the contact\'s. Not a phone extension.' }
+		: {}),
+	...(key === 'phoneNumber'
+		? {
+				hint: 'The contact with this number is updated; when none has it, one is created',
+				description: `${contactFieldProperties.phoneNumber.description} With Country Code, it is the key: the contact with this number is updated, or created when none has it.`,
+			}
+		: {}),
 	displayOptions: { show },
 }));
 
@@ -53,7 +60,7 @@ export async function execute(
 	});
 	const done = await runEach(this, prepared, { concurrency, onStop: () => client.halt() }, async ({ streamId, fields, candidates }, itemIndex) =>
 		await lookups.upsert<IDataObject>(streamId, candidates, itemIndex, {
-			create: async () => {
+			create: async (send) => {
 				const missing = NEEDED_TO_CREATE.filter((key) => !fields[key]);
 				if (missing.length > 0) {
 					throw new NodeOperationError(
@@ -62,13 +69,13 @@ export async function execute(
 						{ itemIndex, description: 'Kore requires First Name, Last Name and Salutation to create a contact. An update of an existing contact keeps the values left empty.' },
 					);
 				}
-				const answer = await client.request<unknown>({ method: 'POST', streamId, body: [toKoreContact({ extension: '+', ...fields })], itemIndex });
+				const answer = await send({ method: 'POST', streamId, body: [toKoreContact({ extension: '+', ...fields })], itemIndex });
 				const contact = asContact(Array.isArray(answer) ? answer[0] : answer);
 				return { result: { ...(contact ?? {}), action: 'created' }, contact };
 			},
-			update: async (contactId, current) => {
+			update: async (contactId, current, send) => {
 				const body = await mergedBody(this, itemIndex, fields, async () => current);
-				const updated = await client.request<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
+				const updated = await send<IDataObject>({ method: 'PUT', streamId, path: [contactId], contactId, body, itemIndex });
 				return { result: { ...updated, action: 'updated' }, contact: asContact(updated) };
 			},
 			isDuplicate: isDuplicateNumber,

@@ -32,7 +32,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Add Members',
 				value: 'addMembers',
-				description: 'Add the phone numbers of the input items to a contact list that campaigns dial, in batches (Kore adds them in the background)',
+				description: 'Add the items\' phone numbers to a contact list, in batches (Kore adds them in the background)',
 				action: 'Add phone numbers to a contact list',
 			},
 			{

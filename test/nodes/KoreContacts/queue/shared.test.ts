@@ -8,12 +8,16 @@ import path from 'node:path';
 
 import { Redis } from 'ioredis';
 
-import { RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/queue';
+import { Patience, RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/queue';
 import { startRedis } from '../../../helpers/redis';
 import type { TestRedis } from '../../../helpers/redis';
+import { startRedisProxy } from '../../../helpers/redis-proxy';
 
 let redis: TestRedis;
 const clients: Redis[] = [];
+const quiet = { info: () => undefined, warn: () => undefined } as never;
+const patience = () => new Patience('test', quiet, 2_000);
+const wait = { timeoutMs: 10_000, what: 'contact "c1"' };
 
 /** Two workers with one key prefix, as two n8n processes of one installation. */
 function twoWorkers(leaseMs?: number): [RedisState, RedisState] {
@@ -21,14 +25,16 @@ function twoWorkers(leaseMs?: number): [RedisState, RedisState] {
 	return [0, 1].map(() => {
 		const client = new Redis({ host: '127.0.0.1', port: redis.port });
 		clients.push(client);
-		return new RedisState(client, prefix, leaseMs);
+		return new RedisState(client, prefix, { patience: patience(), leaseMs });
 	}) as [RedisState, RedisState];
 }
 
 beforeAll(async () => {
 	redis = await startRedis();
 });
+const shutdownsHere: Array<() => Promise<void>> = [];
 afterAll(async () => {
+	await Promise.all(shutdownsHere.map((close) => close()));
 	await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
 	await redis.stop();
 });
@@ -109,11 +115,11 @@ describe('Locks', () => {
 		const [a, b] = twoWorkers();
 		const order: string[] = [];
 		const hold = async (state: RedisState, name: string) => {
-			const release = await state.lock(['contact c1']);
+			const lease = await state.lock(['contact c1'], wait);
 			order.push(`${name} in`);
 			await new Promise((resolve) => setTimeout(resolve, 100));
 			order.push(`${name} out`);
-			await release();
+			await lease.release();
 		};
 		await Promise.all([hold(a, 'a'), hold(b, 'b')]);
 		expect([order.slice(0, 2), order.slice(2)].map((pair) => pair[0].split(' ')[0] === pair[1].split(' ')[0])).toEqual([true, true]);
@@ -121,28 +127,77 @@ describe('Locks', () => {
 
 	test('a lock a crashed worker held frees itself when its lease runs out', async () => {
 		const [a, b] = twoWorkers(300);
-		await a.lock(['contact c2']);
+		await a.lock(['contact c2'], wait);
 		// worker a "crashes": it never releases, and its renewal stops with its connection
 		clients[clients.length - 2].disconnect();
 		const started = Date.now();
-		const release = await b.lock(['contact c2']);
+		const lease = await b.lock(['contact c2'], wait);
 		expect(Date.now() - started).toBeLessThan(3000);
-		await release();
+		await lease.release();
 	});
 
 	test('a live holder keeps its lock past the lease by renewing it', async () => {
 		const [a, b] = twoWorkers(300);
-		const release = await a.lock(['contact c3']);
+		const lease = await a.lock(['contact c3'], wait);
 		let bGot = false;
-		const bWaits = b.lock(['contact c3']).then((releaseB) => {
+		const bWaits = b.lock(['contact c3'], wait).then((leaseB) => {
 			bGot = true;
-			return releaseB;
+			return leaseB;
 		});
 		await new Promise((resolve) => setTimeout(resolve, 900));
 		expect(bGot).toBe(false);
-		await release();
-		await (await bWaits)();
+		await lease.release();
+		await (await bWaits).release();
 		expect(bGot).toBe(true);
+	});
+});
+
+describe('Leases that cannot silently lapse', () => {
+	/** A worker whose Redis connection goes through a proxy that a test can cut. */
+	async function behindProxy(leaseMs: number, prefix: string) {
+		const proxy = await startRedisProxy(redis.port);
+		const client = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: 1 });
+		clients.push(client);
+		return { proxy, state: new RedisState(client, prefix, { patience: patience(), leaseMs }) };
+	}
+	const direct = (prefix: string) => {
+		const client = new Redis({ host: '127.0.0.1', port: redis.port });
+		clients.push(client);
+		return new RedisState(client, prefix, { patience: patience(), leaseMs: 900 });
+	};
+
+	test('a renewal that fails in a Redis blip is tried again: the holder keeps its lock', async () => {
+		const prefix = `lease${Math.random().toString(36).slice(2)}`;
+		const { proxy, state: a } = await behindProxy(900, prefix);
+		try {
+			const lease = await a.lock(['contact c1'], wait);
+			// the first renewal (at a third of the lease) falls in the blip
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			proxy.cut();
+			await new Promise((resolve) => setTimeout(resolve, 350));
+			proxy.restore();
+			// well past the lease: the other worker still cannot have the lock, and the holder may still send
+			await expect(direct(prefix).lock(['contact c1'], { ...wait, timeoutMs: 1_500 })).rejects.toThrow(/held it for more than/);
+			await expect(lease.extend(1_000)).resolves.toBeUndefined();
+			await lease.release();
+		} finally {
+			await proxy.close();
+		}
+	});
+
+	test('a holder whose lease may have lapsed does not send: extend refuses, and the other worker has the lock', async () => {
+		const prefix = `lease${Math.random().toString(36).slice(2)}`;
+		const { proxy, state: a } = await behindProxy(600, prefix);
+		try {
+			const lease = await a.lock(['contact c2'], { ...wait, what: 'contact "c2"' });
+			proxy.cut();
+			const other = await direct(prefix).lock(['contact c2'], { ...wait, timeoutMs: 5_000 });
+			proxy.restore();
+			await expect(lease.extend(1_000)).rejects.toThrow(/^the lock on contact "c2" may have lapsed/);
+			await other.release();
+		} finally {
+			await proxy.close();
+		}
 	});
 });
 
@@ -151,7 +206,7 @@ describe("n8n's queue of executions", () => {
 		const prefix = `bull${Math.random().toString(36).slice(2)}`;
 		const client = new Redis({ host: '127.0.0.1', port: redis.port });
 		clients.push(client);
-		const a = new RedisState(client, prefix);
+		const a = new RedisState(client, prefix, { patience: patience() });
 		expect(await a.newestQueuedExecution()).toBeUndefined();
 		await client.set(`${prefix}:jobs:id`, 12);
 		await client.hset(`${prefix}:jobs:11`, 'data', JSON.stringify({ workflowId: 'wf', executionId: '311' }));
@@ -165,11 +220,23 @@ describe("n8n's queue of executions", () => {
 });
 
 describe('Records and mode', () => {
-	test('what one worker records the other reads', async () => {
+	test('what one worker records the other reads; a record is replaced only by one with a later position', async () => {
 		const [a, b] = twoWorkers();
-		await a.put('contact x', { id: 'x', firstName: 'Ada' });
-		expect(await b.get('contact x')).toEqual({ id: 'x', firstName: 'Ada' });
-		expect(await b.get('contact y')).toBeUndefined();
+		await a.publish('contact x', { pos: 5, contact: { id: 'x', firstName: 'Ada' } });
+		expect(await b.record('contact x')).toEqual({ pos: 5, contact: { id: 'x', firstName: 'Ada' } });
+		expect(await b.record('contact y')).toBeUndefined();
+		await b.publish('contact x', { pos: 4, contact: { id: 'x', firstName: 'Older' } });
+		expect((await a.record('contact x'))?.contact).toEqual({ id: 'x', firstName: 'Ada' });
+		await b.publish('contact x', { pos: 6, pending: true });
+		expect(await a.record('contact x')).toEqual({ pos: 6, pending: true });
+	});
+
+	test('one order for every worker: positions from two workers never repeat and always grow', async () => {
+		const [a, b] = twoWorkers();
+		const taken = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).nextPosition()));
+		expect(new Set(taken).size).toBe(40);
+		const later = await a.nextPosition();
+		expect(later).toBeGreaterThan(Math.max(...taken));
 	});
 
 	test('n8n\'s QUEUE_BULL_REDIS_* settings are read as n8n reads them', () => {
@@ -237,12 +304,34 @@ describe('Records and mode', () => {
 		expect(lines).toEqual(['Kore Contacts: pacing and write locks are kept in this n8n process (n8n is not in queue mode)', 'queueMode=false']);
 	});
 
-	test('queue mode with no reachable Redis: in-process only, with a warning that says why', async () => {
+	test('queue mode with no reachable Redis: still queue mode, never one process alone; calls wait for Redis, then fail clearly', async () => {
 		const lines: string[] = [];
 		const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as never;
-		const state = await sharedState(logger, () => ({ mode: 'queue', host: '127.0.0.1', port: '1' }));
-		expect(state.queueMode).toBe(false);
-		expect(lines[0]).toMatch(/^Kore Contacts: n8n runs in queue mode but its Redis at 127.0.0.1:1 could not be reached/);
+		const proxy = await startRedisProxy(redis.port);
+		proxy.cut();
+		try {
+			let state!: import('../../../../nodes/KoreContacts/queue').SharedState;
+			await new Promise<void>((resolve) =>
+				jest.isolateModules(() => {
+					const fresh = require('../../../../nodes/KoreContacts/queue') as typeof import('../../../../nodes/KoreContacts/queue');
+					fresh.queueTiming.redisWaitMs = 1_500;
+					shutdownsHere.push(fresh.closeSharedState);
+					void fresh.sharedState(logger, () => ({ mode: 'queue', host: '127.0.0.1', port: String(proxy.port) })).then((opened) => {
+						state = opened;
+						resolve();
+					});
+				}),
+			);
+			expect(state.queueMode).toBe(true);
+			await expect(state.nextPosition()).rejects.toThrow(/^n8n's Redis at 127\.0\.0\.1:\d+ did not answer for \d+ s/);
+			expect(lines).toContainEqual(expect.stringMatching(/^Kore Contacts: n8n's Redis at 127\.0\.0\.1:\d+ does not answer/));
+			// Redis back: the same state uses it
+			proxy.restore();
+			expect(await state.nextPosition()).toBeGreaterThan(0);
+			expect(lines).toContainEqual(expect.stringMatching(/^Kore Contacts: n8n's Redis at 127\.0\.0\.1:\d+ answers again/));
+		} finally {
+			await proxy.close();
+		}
 	});
 });
 

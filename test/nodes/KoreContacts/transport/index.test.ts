@@ -130,7 +130,8 @@ describe('Kore errors', () => {
 			credentials: CREDENTIALS,
 			node: { parameters: { options: { maxRetries: 0 } } },
 		});
-		expect(error?.message).toBe(`Could not reach Kore at ${HOST}: the host name was not found (check the Host in the credential) [ENOTFOUND]`);
+		expect(error?.message).toBe(`Could not reach Kore at ${HOST}: no server with this name was found`);
+		expect(error?.description).toMatch(/^Check the credential's Environment \(or its Custom URL\)/);
 		const everything = JSON.stringify(run);
 		expect(everything).not.toContain(SECRET);
 		expect(everything).not.toMatch(/eyJhbGciOi/);

@@ -50,6 +50,13 @@ describe('Create, run inside n8n\'s engine', () => {
 		expect(seen).toHaveLength(0);
 	});
 
+	test('an empty Dialing Prefix sends Kore\'s usual "+"', async () => {
+		const seen = koreCreates();
+		const { error } = await runWorkflow('create-contact.json', { credentials: CREDENTIALS, items: [lead(1)], node: { parameters: { extension: '={{ "" }}' } } });
+		expect(error).toBeUndefined();
+		expect((seen[0].body as Array<{ cellPhone: unknown }>)[0].cellPhone).toEqual({ phoneNumber: '9876500001', countryCode: '+91', extension: '+' });
+	});
+
 	test.each([
 		['+44 (0)20 7946 0958', '+44', '2079460958'],
 		['06 1234 5678', '+39', '0612345678'],

@@ -76,7 +76,7 @@ describe('Contact List › Add Members', () => {
 		expect(outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
 		expect(outputs[1].map((item) => [item.pairedItem, item.json.error])).toEqual([
 			[{ item: 1 }, 'Item 1: "Phone Number" is not valid: "+1415" is too short for country code +1 — nothing was sent to Kore for this item'],
-			[{ item: 2 }, 'Item 2: "Phone Number" is not valid: "9876543210" has no country code: write it as +<country code><number>, or fill "Country Code" — nothing was sent to Kore for this item'],
+			[{ item: 2 }, 'Item 2: "Phone Number" is not valid: "9876543210" has no country code: write it with one, e.g. +91 98765 43210, or fill "Country Code" — nothing was sent to Kore for this item'],
 		]);
 	});
 

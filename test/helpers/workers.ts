@@ -1,0 +1,112 @@
+/**
+ * n8n's queue mode in one jest process: each `worker()` is a fresh copy of the node's modules
+ * (jest.isolateModules) standing for one `n8n worker` process — its own pacer, lookup layer and Redis
+ * connection, as a separate process would have — and they share one real redis-server, as n8n's workers share
+ * n8n's Redis. Outside queue mode (no `queueMode()` call), each copy is one n8n process on its own.
+ */
+import type { IDataObject, INodeType, IWorkflowBase } from 'n8n-workflow';
+
+import { Redis } from 'ioredis';
+
+import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
+import { nodeOutputs, runWorkflow } from '../../scripts/lib/engine';
+import { KORE_NODE_TYPE, loadWorkflow } from './engine';
+import { CREDENTIALS } from './kore';
+
+type Queue = typeof import('../../nodes/KoreContacts/queue');
+type Lookup = typeof import('../../nodes/KoreContacts/lookup');
+type Locks = typeof import('../../nodes/KoreContacts/lookup/locks');
+
+/** How to close each "worker"'s Redis connection (as n8n's shutdown does) and drop the streams it keeps. */
+const shutdowns: Array<() => Promise<void>> = [];
+const forgets: Array<() => void> = [];
+
+export interface WorkerOptions {
+	/** The lease of its locks, how long it waits for Redis and for a lock (ms); production values otherwise. */
+	leaseMs?: number;
+	redisWaitMs?: number;
+	lockWaitMs?: number;
+}
+
+/** A fresh copy of the node's modules: one "worker process". */
+export function worker(options: WorkerOptions = {}): INodeType {
+	let node!: INodeType;
+	jest.isolateModules(() => {
+		const { KoreContacts } = require('../../nodes/KoreContacts/KoreContacts.node') as typeof import('../../nodes/KoreContacts/KoreContacts.node');
+		const queue = require('../../nodes/KoreContacts/queue') as Queue;
+		if (options.leaseMs) queue.queueTiming.leaseMs = options.leaseMs;
+		if (options.redisWaitMs) queue.queueTiming.redisWaitMs = options.redisWaitMs;
+		if (options.lockWaitMs) (require('../../nodes/KoreContacts/lookup/locks') as Locks).lockTiming.waitMs = options.lockWaitMs;
+		shutdowns.push(queue.closeSharedState);
+		forgets.push((require('../../nodes/KoreContacts/lookup') as Lookup).dropIdleStreams);
+		node = new KoreContacts();
+	});
+	return node;
+}
+
+export interface RunOptions {
+	items?: IDataObject[];
+	credentials?: IDataObject;
+	executionId?: string;
+	/** When it resolves, the execution is cancelled. */
+	cancel?: Promise<unknown>;
+}
+
+/** Runs a fixture on `node` with its Kore Contacts node's parameters changed by `parameters`. */
+export async function run(node: INodeType, fixture: string, parameters: IDataObject, { items = [{}], credentials = {}, executionId, cancel }: RunOptions = {}) {
+	const workflow: IWorkflowBase = loadWorkflow(fixture);
+	const kore = workflow.nodes.find((entry) => entry.type === KORE_NODE_TYPE)!;
+	Object.assign(kore.parameters, parameters);
+	const result = await runWorkflow(workflow, {
+		nodeTypes: { [KORE_NODE_TYPE]: node },
+		credentialType: new KoreContactsApi(),
+		credentials: { ...CREDENTIALS, ...credentials },
+		items,
+		executionId,
+		cancel,
+		print: process.env.DEBUG_WORKERS ? (level, message) => console.log(`[${executionId ?? '-'}] ${level}: ${message}`) : undefined,
+	});
+	return { ...result, outputs: nodeOutputs(result, kore.name) as Array<Array<{ json: IDataObject }>> };
+}
+
+export const update = (node: INodeType, contactId: string, updateFields: IDataObject, options?: RunOptions) =>
+	run(node, 'update-contact.json', { contactBy: 'id', contactId, updateFields }, options);
+
+export const upsert = (node: INodeType, phone: string, first: string, options?: RunOptions) =>
+	run(node, 'update-contact.json', { operation: 'upsert', firstName: first, lastName: 'Same', salutation: 'Mx', phoneNumber: phone, countryCode: '+91' }, options);
+
+/** Execution `executionId` deletes by phone: contact c<i>'s number (fakeStream's numbering), or the number given. */
+export const deleteByPhone = (node: INodeType, contact: number | string, executionId?: string, options?: RunOptions) =>
+	run(node, 'delete-by-phone.json', {}, { ...options, items: [{ phone: typeof contact === 'number' ? String(9000000000 + contact) : contact }], executionId });
+
+const saved = { ...process.env };
+
+/** Puts the next workers in n8n's queue mode on the Redis at `port`, with its own key prefix. */
+export function queueMode(prefix: string, port: number): void {
+	process.env.EXECUTIONS_MODE = 'queue';
+	process.env.QUEUE_BULL_REDIS_HOST = '127.0.0.1';
+	process.env.QUEUE_BULL_REDIS_PORT = String(port);
+	process.env.QUEUE_BULL_PREFIX = prefix;
+}
+
+/** What n8n's main process leaves in Redis (Bull 4's keys) when it queues execution `executionId` as job `jobId`. */
+export async function queueExecution(port: number, prefix: string, jobId: number, executionId: string): Promise<void> {
+	const client = new Redis({ host: '127.0.0.1', port });
+	try {
+		await client.set(`${prefix}:jobs:id`, jobId);
+		await client.hset(`${prefix}:jobs:${jobId}`, 'data', JSON.stringify({ workflowId: 'wf', executionId, loadStaticData: false }));
+	} finally {
+		await client.quit();
+	}
+}
+
+/** After each test: back to the environment before it, and no stream kept for queued executions. */
+export function resetWorkers(): void {
+	process.env = { ...saved };
+	forgets.forEach((forget) => forget());
+}
+
+/** After all tests: every worker's Redis connection closed. */
+export async function closeWorkers(): Promise<void> {
+	await Promise.all(shutdowns.map((close) => close()));
+}
