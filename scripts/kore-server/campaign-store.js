@@ -48,6 +48,8 @@ const digitsOf = (phone) => String(phone).replace(/\D/g, '');
 /** What the server accepts as a phone number in an add: digits, optionally with a leading `+`, 6 to 15 digits. */
 const PHONE = /^\+?\d{6,15}$/;
 
+const MAPPING = { firstName: 'firstName', lastName: 'lastName', phoneNumber: 'phoneNumber', timeZone: 'timeZone', uniqueId: 'uniqueId', contactPriority: 'contactPriority' };
+
 class CampaignStore {
 	/** @param {{ addDelayMs?: number }} [options] */
 	constructor(options = {}) {
@@ -205,7 +207,34 @@ class CampaignStore {
 		}
 	}
 
-	/** Everything, by stream, as the admin API shows it. */
+	/**
+	 * A list as Kore renders it: `full` as Get Contact List Details does, else as Get All Contact Lists lists it.
+	 * @param {string} streamId
+	 * @param {ContactList} list
+	 * @param {boolean} full
+	 */
+	renderList(streamId, list, full) {
+		const campaignInUse = [...this.streamCampaigns(streamId).values()].filter((c) => c.contactLists.includes(list.name)).map((c) => ({ id: c._id, name: c.name }));
+		const common = {
+			_id: list._id,
+			name: list.name,
+			description: list.description,
+			totalRecordCount: list.members.length,
+			status: 'Ready',
+			mapping: MAPPING,
+			isListInUse: campaignInUse.length > 0,
+			listType: 'call',
+			campaignInUse,
+			source: 'passiveApi',
+			apiConfigurations: { dataSyncMode: list.allowDuplicates ? 'allowDuplicates' : 'skipDuplicates' },
+			columns: [],
+			files: [],
+			updatedAt: list.updatedAt,
+		};
+		return full ? { ...common, isActive: true, isGlobalDNC: false, isDefault: false, createdAt: list.createdAt, allowDuplicates: list.allowDuplicates } : common;
+	}
+
+	/** Everything, by stream, as the handle's snapshot() shows it. */
 	snapshot() {
 		/** @type {Record<string, { contactLists: ContactList[], campaigns: Campaign[] }>} */
 		const out = {};

@@ -1,6 +1,8 @@
 /**
- * Types of the local Kore-compatible Contacts server (index.js). See README.md for the contract.
+ * Types of the local Kore-compatible Contacts server (index.js and the modules it assembles). See README.md for the
+ * contract.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 
 export interface AccountOption {
 	accountId: string;
@@ -57,6 +59,22 @@ export interface SeedContact {
 	status?: 'ACTIVE' | 'INACTIVE';
 	createdAt?: string;
 	updatedAt?: string;
+	/**
+	 * Taken as stored: not validated and not checked against the numbers of other contacts. For data Kore may hold
+	 * that its API would refuse today (a number without a country code, one number on two contacts), so that a
+	 * client's defences against it can be tried. Its id must still be new.
+	 */
+	asStored?: boolean;
+}
+
+/** The fields `updateContact` may change, as Update's body names them. */
+export interface ContactChange {
+	firstName?: string;
+	lastName?: string;
+	fullName?: string;
+	salutation?: string;
+	/** phoneNumber as digits, without the country code */
+	cellPhone?: Partial<CellPhone>;
 }
 
 export interface KoreContact {
@@ -80,12 +98,19 @@ export interface KoreContact {
 	id: string;
 }
 
+/** Answers that status at once; without a body, a Kore-shaped error. */
+export interface StatusAction {
+	status: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
 export type FaultAction =
 	| 'reset'
 	| 'hang'
 	| { reset: 'before' | 'after' }
 	| { rateLimitMessage: true; status?: number }
-	| { status: number; body?: unknown; headers?: Record<string, string> };
+	| StatusAction;
 
 export interface FaultRule {
 	method?: string;
@@ -95,6 +120,26 @@ export interface FaultRule {
 	times?: number;
 	action: FaultAction;
 }
+
+/** An API request as a hook sees it: after its body was read, before it is authenticated or applied. */
+export interface HookedRequest {
+	method: string;
+	/** raw path as received, still percent-encoded, without the query */
+	path: string;
+	/** which endpoint it is for, as matchRoute() answers */
+	route: RouteMatch;
+	query: Record<string, string>;
+	headers: IncomingHttpHeaders;
+	/** the parsed JSON body, or the raw bytes (empty when there is no body) */
+	body: unknown;
+}
+
+/**
+ * Sees each API request (admin ones excepted) and may hold it back (return a promise) or answer it: a FaultAction
+ * returned is applied as a fault rule's would be, and replaces a fault rule taken for the request; undefined lets
+ * it go on. A hook that throws makes the answer a 500.
+ */
+export type RequestHook = (request: HookedRequest) => FaultAction | undefined | void | Promise<FaultAction | undefined | void>;
 
 export interface ServerOptions {
 	/** default '127.0.0.1' */
@@ -117,6 +162,8 @@ export interface ServerOptions {
 	maxBodyBytes?: number;
 	/** Get All lists INACTIVE contacts too; default false */
 	listInactive?: boolean;
+	/** Get All's answer carries totalPages and totalResults, as Kore's sample does; default true */
+	listTotals?: boolean;
 	/** Update / Delete of an INACTIVE contact's id: 'notFound' (default) or 'ok' */
 	inactiveIds?: 'notFound' | 'ok';
 	/** default 404 */
@@ -131,11 +178,13 @@ export interface ServerOptions {
 	logLimit?: number;
 	/** default true */
 	logBodies?: boolean;
+	/** the id of each contact Create or Import makes; default 24 hex characters, like Kore's ids */
+	newId?: () => string;
 	/** the Campaign Management API: seed contact lists and campaigns, and how long an add takes */
 	campaign?: CampaignOptions;
 }
 
-// ------------------------------------------------------------------ Campaign Management API (campaign.js)
+// ------------------------------------------------------------------ Campaign Management API (campaigns.js)
 
 export interface SeedContactList {
 	streamId: string;
@@ -219,6 +268,7 @@ export interface CampaignSnapshot {
 	addDelayMs: number;
 }
 
+/** The handle's `campaigns`: arrange and inspect contact lists and campaigns in-process (no request, no log entry). */
 export interface CampaignHandle {
 	/** adds lists and campaigns (and sets addDelayMs when given); reset() drops them again */
 	seed(seed: CampaignSeed & { addDelayMs?: number }): CampaignSnapshot;
@@ -227,6 +277,12 @@ export interface CampaignHandle {
 	setAddDelay(ms: number): void;
 	snapshot(): CampaignSnapshot;
 }
+
+/** Options setOptions() may change while the server runs (reset() restores the starting ones). */
+export type ChangeableOptions = Pick<
+	ServerOptions,
+	'pageSize' | 'maxPageSize' | 'listInactive' | 'listTotals' | 'inactiveIds' | 'notFoundStatus' | 'duplicateStatus' | 'errorKey' | 'requireAllFields'
+>;
 
 export interface LogEntry {
 	at: number;
@@ -263,11 +319,24 @@ export interface KoreServer {
 	contacts(streamId: string): KoreContact[];
 	/** the Campaign Management API's state: contact lists, campaigns, pending adds */
 	campaigns: CampaignHandle;
+	/** back to the start: the seed contacts, empty log and counters, no faults or hooks, the starting rate limit, latency and options */
 	reset(): void;
 	addFault(rule: FaultRule): void;
 	clearFaults(): void;
+	/** adds a hook (after the ones already there); returns the function that removes it */
+	intercept(hook: RequestHook): () => void;
 	setRateLimit(opts: RateLimitOptions): void;
 	setLatency(ms: number | [number, number]): void;
+	setOptions(changes: ChangeableOptions): void;
+	/**
+	 * Changes made in this process as another system using the same Kore account would make them: no request, no
+	 * log entry; Kore's rules apply and a change the API would refuse throws. reset() drops them.
+	 */
+	addContacts(contacts: SeedContact[]): KoreContact[];
+	/** changes the fields given of an ACTIVE contact, as Update does */
+	updateContact(streamId: string, id: string, fields: ContactChange): KoreContact;
+	/** deletes an ACTIVE contact, as Delete does: it becomes INACTIVE and its number is free */
+	deleteContact(streamId: string, id: string): KoreContact;
 	stats(): Stats;
 	close(): Promise<void>;
 }
@@ -292,13 +361,16 @@ export function demoSeed(opts?: {
 	streamId?: string;
 	enforceJti?: boolean;
 }): DemoSeed;
-export function matchRoute(
-	rawPath: string,
-	method: string,
-):
+/** Which endpoint a request is for: its kind and the path's parameters (see routes.js). */
+export type RouteMatch =
 	| { kind: 'notFound' }
 	| { kind: 'methodNotAllowed'; allow: string }
 	| { kind: 'list' | 'create' | 'import' | 'bulkUpdate' | 'bulkDelete'; streamId: string }
+	| { kind: 'contactListCreate' | 'contactListList' | 'contactListAdd' | 'campaignList'; streamId: string }
+	| { kind: 'contactListGet' | 'contactListUpdate' | 'contactListDelete' | 'contactListMembers'; streamId: string; contactListId: string }
+	| { kind: 'campaignGet' | 'campaignTriggerSms' | 'campaignTriggerVoice' | 'campaignStatus'; streamId: string; campaignId: string }
 	| { kind: 'update' | 'delete'; streamId: string; id: string };
+
+export function matchRoute(rawPath: string, method: string): RouteMatch;
 export const RATE_LIMIT_MESSAGE: string;
 export const VALIDATION_MESSAGE: string;

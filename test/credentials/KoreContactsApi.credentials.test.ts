@@ -1,11 +1,11 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import nock from 'nock';
 import type { ICredentialType, IHttpRequestOptions } from 'n8n-workflow';
 
 import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
 import { applyCredentialDefaults } from '../../scripts/lib/engine';
 import { runCredentialTest } from '../helpers/credential-test';
-import { BASE, CREDENTIALS, SECRET, contact, kore, verifyAuth } from '../helpers/kore';
+import { BASE, CREDENTIALS, SECRET, contact, freshKore, scriptedKore, verifyAuth } from '../helpers/kore';
+import { networkFailure } from '../helpers/network';
 
 const credential = new KoreContactsApi();
 
@@ -161,30 +161,28 @@ describe('Kore.ai Contacts API credential', () => {
 });
 
 describe('the credential Test, run the way n8n runs it', () => {
-	const withStream = { ...CREDENTIALS, testStreamId: 'st-42' };
+	const withStream = () => ({ ...CREDENTIALS, testStreamId: 'st-42' });
 
 	test('succeeds only when Kore returns the stream\'s contacts, with a token Kore can verify', async () => {
-		const tokens: string[] = [];
-		kore()
-			.get(`${BASE}/st-42/contacts`)
-			.query({ skip: 0, limit: 1 })
-			.matchHeader('accountId', CREDENTIALS.accountId)
-			.matchHeader('auth', (value) => tokens.push(String(value)) > 0)
-			.reply(200, { results: [contact('c1')], skip: 0, limit: 1, hasMore: false, totalPages: 1, totalResults: 1 });
+		const seen = scriptedKore(() => [200, { results: [contact('c1')], skip: 0, limit: 1, hasMore: false, totalPages: 1, totalResults: 1 }]);
 		const result = await runCredentialTest({ ...CREDENTIALS, host: ` ${CREDENTIALS.host}/ `, testStreamId: ' st-42 ' });
 		expect(result).toMatchObject({ status: 'OK', message: expect.stringMatching(/^Connection successful/) });
-		expect(tokens).toHaveLength(1);
-		await expect(verifyAuth(tokens[0])).resolves.toBeDefined();
+		expect(seen.map((request) => [request.method, request.path, request.query.toString(), request.headers.accountid])).toEqual([
+			['GET', `${BASE}/st-42/contacts`, 'skip=0&limit=1', CREDENTIALS.accountId],
+		]);
+		await expect(verifyAuth(seen[0].headers.auth)).resolves.toBeDefined();
 	});
 
 	test('a stream with no contacts yet is a success too', async () => {
-		kore().get(`${BASE}/st-42/contacts`).query(true).reply(200, { results: [], skip: 0, limit: 1, hasMore: false, totalPages: 0, totalResults: 0 });
-		expect(await runCredentialTest(withStream)).toMatchObject({ status: 'OK' });
+		freshKore();
+		expect(await runCredentialTest(withStream())).toMatchObject({ status: 'OK' });
 	});
 
 	test('without a Stream ID it asks for one, and sends nothing', async () => {
+		const seen = scriptedKore(() => [200, { results: [] }]);
 		const result = await runCredentialTest({ ...CREDENTIALS });
 		expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(/^Enter the Stream ID/) });
+		expect(seen).toHaveLength(0);
 	});
 
 	test.each([
@@ -195,16 +193,16 @@ describe('the credential Test, run the way n8n runs it', () => {
 		['Account not found', 'account', /refused the Account ID/],
 		['Something else entirely', 'refused', /Check the Account ID, the Stream ID "st-42", and that the JWT app is mapped/],
 	])('Kore\'s 401 "%s" is read as a %s refusal', async (msg, kind, message) => {
-		kore().get(`${BASE}/st-42/contacts`).query(true).reply(401, { errors: [{ msg, code: 4002 }] });
-		const result = await runCredentialTest(withStream);
+		scriptedKore(() => [401, { errors: [{ msg, code: 4002 }] }]);
+		const result = await runCredentialTest(withStream());
 		expect(result).toMatchObject({ status: 'Error', kind, message: expect.stringMatching(message) });
 		expect(result.message).toContain(msg);
 		expect(result.message).not.toContain(SECRET);
 	});
 
 	test('Kore\'s other key, "message", is read too', async () => {
-		kore().get(`${BASE}/st-42/contacts`).query(true).reply(401, { errors: [{ message: 'Invalid JWT token', code: 4002 }] });
-		expect(await runCredentialTest(withStream)).toMatchObject({ kind: 'token' });
+		scriptedKore(() => [401, { errors: [{ message: 'Invalid JWT token', code: 4002 }] }]);
+		expect(await runCredentialTest(withStream())).toMatchObject({ kind: 'token' });
 	});
 
 	test.each([
@@ -213,14 +211,14 @@ describe('the credential Test, run the way n8n runs it', () => {
 		[401, '<html>Login required</html>'],
 		[302, ''],
 	])('a host that answers %s but not as Kore is reported as not a Kore host', async (status, body) => {
-		kore().get(/.*/).query(true).reply(status, body, status === 302 ? { location: 'https://login.example/' } : {});
-		const result = await runCredentialTest(withStream);
+		scriptedKore(() => [status, body, status === 302 ? { location: 'https://login.example/' } : undefined]);
+		const result = await runCredentialTest(withStream());
 		expect(result).toMatchObject({ status: 'Error', kind: 'host', message: expect.stringMatching(/answered, but not as Kore's Contacts API/) });
 	});
 
 	test('a host name that does not resolve is reported as not reachable', async () => {
-		nock.disableNetConnect();
-		const result = await runCredentialTest({ ...withStream, host: 'custom', customHost: 'https://no-such-host.invalid' });
+		networkFailure('GET', /.*/, 'ENOTFOUND', { host: 'https://no-such-host.invalid' });
+		const result = await runCredentialTest({ ...withStream(), host: 'custom', customHost: 'https://no-such-host.invalid' });
 		expect(result).toMatchObject({ status: 'Error', kind: 'host', message: expect.stringMatching(/^Could not reach Kore at https:\/\/no-such-host\.invalid/) });
 	});
 
@@ -243,14 +241,14 @@ describe('the credential Test, run the way n8n runs it', () => {
 	});
 
 	test('Kore\'s rate-limit answer and a 5xx are not mistaken for refused credentials', async () => {
-		kore().get(/.*/).query(true).reply(429, { errors: [{ msg: "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.", code: 429 }] });
-		expect(await runCredentialTest(withStream)).toMatchObject({ kind: 'rateLimit' });
-		kore().get(/.*/).query(true).reply(503, { errors: [{ msg: 'Service Unavailable', code: 503 }] });
-		expect(await runCredentialTest(withStream)).toMatchObject({ kind: 'koreError', message: expect.stringMatching(/HTTP 503/) });
+		scriptedKore(() => [429, { errors: [{ msg: "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.", code: 429 }] }]);
+		expect(await runCredentialTest(withStream())).toMatchObject({ kind: 'rateLimit' });
+		scriptedKore(() => [503, { errors: [{ msg: 'Service Unavailable', code: 503 }] }]);
+		expect(await runCredentialTest(withStream())).toMatchObject({ kind: 'koreError', message: expect.stringMatching(/HTTP 503/) });
 	});
 
 	test('a plain http host fails the Test with the same clear message, before any request', async () => {
-		const result = await runCredentialTest({ ...withStream, host: 'custom', customHost: 'http://platform.kore.ai' });
+		const result = await runCredentialTest({ ...withStream(), host: 'custom', customHost: 'http://platform.kore.ai' });
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/plain http:\/\//);
 	});

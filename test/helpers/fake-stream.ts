@@ -1,113 +1,72 @@
 /**
- * A stateful fake of one Kore stream behind nock, for tests where the order of reads and writes matters:
- * Get All pages over the current contacts by offset (ACTIVE ones only, so a delete during a scan shifts
- * later pages, as Kore's undocumented listing may), PUT replaces a contact's fields, DELETE marks it
- * INACTIVE (404 for an unknown or already deleted id; bulk-delete answers per id), POST creates (409 when an active contact has the
- * number). `beforePage` and `beforeWrite` may hold a request back, to stage an interleaving.
+ * One stream ("st-1") of the fake Kore (kore.ts), for tests where the order of reads and writes matters. Kore's
+ * rules are the local server's: Get All pages by offset over the ACTIVE contacts in creation order (so a delete
+ * during a scan shifts later pages), Update changes the fields given, Delete makes a contact INACTIVE (404 for an
+ * unknown or already deleted id; Delete Bulk answers per id), Create refuses a number an ACTIVE contact has
+ * (409). `beforePage` and `beforeWrite` may hold a request back, to stage an interleaving; `update`, `remove`
+ * and `add` change contacts as another system would.
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { contact, fakeKore, koreError } from './kore';
+import type { ChangeableOptions, ContactChange, FaultAction, KoreContact, KoreServer, SeedContact } from '../../scripts/kore-server';
+import { contact, freshKore, seenRequest } from './kore';
 import type { SeenRequest } from './kore';
 
+export const STREAM = 'st-1';
+
 export interface FakeStream {
-	contacts: IDataObject[];
+	server: KoreServer;
+	/** Every request, in arrival order. */
 	seen: SeenRequest[];
-	/** Runs before a Get All page is answered (with the requested skip). */
-	beforePage?: (skip: number) => Promise<void> | void;
-	/** Runs before a PUT, DELETE or POST is applied. */
-	beforeWrite?: (request: SeenRequest) => Promise<void> | void;
-	byId(id: string): IDataObject | undefined;
+	/** The stream's contacts as Kore holds them now (INACTIVE ones included), in creation order. */
+	readonly contacts: KoreContact[];
+	byId(id: string): KoreContact | undefined;
 	/** Requests by method, e.g. count('GET'). */
 	count(method: string): number;
-	/** Whether Get All lists deleted (INACTIVE) contacts too (Kore's docs do not say). */
-	listInactive: boolean;
-	/** Whether Get All's answer has `totalResults` (and `totalPages`), as Kore's sample does. */
-	counted: boolean;
-	/** Whether a create of a number an active contact has is refused (Kore's docs do not say). */
-	refuseDuplicates: boolean;
-	/** The `updatedAt` a PUT leaves; undefined drops the field (Kore's docs do not promise it). */
-	updatedAt: () => string | undefined;
+	/** Runs before a Get All page is answered (with the requested skip). */
+	beforePage?: (skip: number) => Promise<void> | void;
+	/** Runs before a POST, PUT or DELETE is applied; an action it returns is the answer instead (e.g. `{ status: 412 }`). */
+	beforeWrite?: (request: SeenRequest) => FaultAction | void | Promise<FaultAction | void>;
+	/** Another system changes a contact's fields (phone number as digits), as Update does. */
+	update(id: string, fields: ContactChange): KoreContact;
+	/** Another system deletes a contact: it becomes INACTIVE and its number is free. */
+	remove(id: string): KoreContact;
+	/** Another system creates contacts (Kore-shaped, e.g. from `contact()`). */
+	add(...contacts: IDataObject[]): void;
 }
 
-const e164 = (cellPhone: IDataObject) => {
-	const number = String(cellPhone.phoneNumber ?? '');
-	return number.startsWith('+') ? number : `${cellPhone.countryCode ?? ''}${number}`;
-};
-
-/** `count` generated contacts c0…c{count-1} with numbers +91 90000 00000 + i (plus `extra`). */
-export function fakeStream(count: number, extra: IDataObject[] = []): FakeStream {
-	let nextId = 0;
+/**
+ * `count` generated contacts c0…c{count-1} with numbers +91 90000 00000 + i, then `extra` (contacts marked
+ * `asStored: true` skip Kore's checks, for data its API would refuse), on a fresh fake Kore with `options`.
+ */
+export function fakeStream(count: number, extra: IDataObject[] = [], options: ChangeableOptions = {}): FakeStream {
+	const server = freshKore();
+	server.setOptions(options);
 	const stream: FakeStream = {
-		contacts: [
-			...Array.from({ length: count }, (_, i) =>
-				contact(`c${i}`, { firstName: `first${i}`, lastName: `last${i}`, cellPhone: { phoneNumber: `+91${9000000000 + i}`, countryCode: '+91', extension: '+' } }),
-			),
-			...extra,
-		],
+		server,
 		seen: [],
-		byId: (id) => stream.contacts.find((entry) => entry.id === id),
+		get contacts() {
+			return server.contacts(STREAM);
+		},
+		byId: (id) => server.contacts(STREAM).find((entry) => entry.id === id),
 		count: (method) => stream.seen.filter((request) => request.method === method).length,
-		listInactive: false,
-		counted: true,
-		refuseDuplicates: true,
-		updatedAt: () => new Date().toISOString(),
+		update: (id, fields) => server.updateContact(STREAM, id, fields),
+		remove: (id) => server.deleteContact(STREAM, id),
+		add: (...contacts) => void server.addContacts(contacts.map((entry) => ({ ...entry, streamId: STREAM }) as unknown as SeedContact)),
 	};
-	const active = () => stream.contacts.filter((entry) => entry.status !== 'INACTIVE');
-	const listed = () => (stream.listInactive ? stream.contacts : active());
-	const seen = fakeKore((request) => handle(request) as never);
-	stream.seen = seen;
-
-	async function handle(request: SeenRequest): Promise<[number, unknown?]> {
-		const id = request.path.split('/contacts')[1]?.split('/')[1];
-		if (request.method === 'GET') {
-			const skip = Number(request.query.get('skip') ?? 0);
-			const limit = Number(request.query.get('limit') ?? 10);
-			await stream.beforePage?.(skip);
-			const all = listed();
-			const results = all.slice(skip, skip + limit).map((entry) => structuredClone(entry));
-			const counts = stream.counted ? { totalPages: Math.ceil(all.length / limit), totalResults: all.length } : {};
-			return [200, { results, skip, limit, hasMore: skip + results.length < all.length, ...counts }];
-		}
-		await stream.beforeWrite?.(request);
-		if (request.method === 'POST') {
-			const created = [];
-			for (const body of request.body as IDataObject[]) {
-				const cellPhone = body.cellPhone as IDataObject;
-				const phone = e164(cellPhone);
-				if (stream.refuseDuplicates && active().some((entry) => e164(entry.cellPhone as IDataObject) === phone)) {
-					return [409, koreError(`A contact with phone number ${phone} already exists`)];
-				}
-				const made = contact(`new${nextId++}`, { ...body, cellPhone: { ...cellPhone, phoneNumber: phone } });
-				stream.contacts.push(made);
-				created.push(structuredClone(made));
-			}
-			return [200, created];
-		}
-		if (request.method === 'DELETE' && id === 'bulk-delete') {
-			const ids = (request.body as { ids: string[] }).ids;
-			const successfulRecords = [];
-			const failedRecords = [];
-			for (const one of ids) {
-				const hit = stream.contacts.find((entry) => entry.id === one && entry.status !== 'INACTIVE');
-				if (hit) hit.status = 'INACTIVE';
-				if (hit) successfulRecords.push({ id: one });
-				else failedRecords.push({ id: one, error: 'Contact not found' });
-			}
-			return [200, { totalRequested: ids.length, successful: successfulRecords.length, failed: failedRecords.length, successfulRecords, failedRecords }];
-		}
-		const found = stream.contacts.find((entry) => entry.id === id && entry.status !== 'INACTIVE');
-		if (!found) return [404, koreError('Contact not found')];
-		if (request.method === 'DELETE') {
-			found.status = 'INACTIVE';
-			return [200, structuredClone(found)];
-		}
-		const body = request.body as IDataObject;
-		const cellPhone = body.cellPhone as IDataObject;
-		Object.assign(found, body, { cellPhone: { ...cellPhone, phoneNumber: e164(cellPhone) }, updatedAt: stream.updatedAt() });
-		if (found.updatedAt === undefined) delete found.updatedAt;
-		return [200, structuredClone(found)];
-	}
+	stream.add(
+		...Array.from({ length: count }, (_, i) =>
+			contact(`c${i}`, { firstName: `first${i}`, lastName: `last${i}`, cellPhone: { phoneNumber: `+91${9000000000 + i}`, countryCode: '+91', extension: '+' } }),
+		),
+		...extra,
+	);
+	server.intercept(async (hooked) => {
+		const request = seenRequest(hooked);
+		stream.seen.push(request);
+		if (hooked.route.kind === 'list') await stream.beforePage?.(Number(request.query.get('skip') ?? 0));
+		else if (request.method !== 'GET') return (await stream.beforeWrite?.(request)) ?? undefined;
+		return undefined;
+	});
 	return stream;
 }
 

@@ -1,12 +1,20 @@
-/** Shared test data: a credential, Kore-shaped contacts and error bodies, and nock set-up. */
-import nock from 'nock';
+/**
+ * The fake Kore of the tests: the local Kore server (scripts/kore-server) running in this jest process, a new one
+ * for each test (this module registers the hooks that start and close it). Kore's rules (paging, INACTIVE
+ * contacts, one ACTIVE contact per number) live in one place, its store; CREDENTIALS point at it. A test either gets a stream that those
+ * rules apply to (`fakeStream`, fake-stream.ts) or scripts every answer itself (`scriptedKore`); both start from
+ * an empty server. Network failures no server can give come from network.ts.
+ */
 import { jwtVerify } from 'jose';
 import type { IDataObject } from 'n8n-workflow';
 
-export const HOST = 'https://kore.example.test';
+import { startKoreServer } from '../../scripts/kore-server';
+import type { FaultAction, HookedRequest, KoreServer } from '../../scripts/kore-server';
+
 export const SECRET = 'test-client-secret-0123456789-abcdefghij';
 export const CREDENTIALS = {
-	host: HOST,
+	/** The fake Kore's URL: set before each test, as that test's server listens (so read it inside a test). */
+	host: '',
 	accountId: 'acc-0001',
 	clientId: 'cs-test-client',
 	clientSecret: SECRET,
@@ -16,6 +24,82 @@ export const CREDENTIALS = {
 };
 
 export const BASE = '/agentassist/api/v1/public';
+
+let server: KoreServer | undefined;
+/** Contacts Kore creates get the ids new0, new1, … (counted from each fresh start), so a test can name them. */
+let created = 0;
+
+// One server per test: a request a test left running (a timed-out test's) cannot reach the next test's Kore.
+beforeEach(async () => {
+	created = 0;
+	server = await startKoreServer({
+		accounts: [{ accountId: CREDENTIALS.accountId, clientId: CREDENTIALS.clientId, clientSecret: SECRET }],
+		// Kore's limit is the node's to keep: the tests count the requests it sends instead
+		rateLimit: { limit: 0 },
+		newId: () => `new${created++}`,
+	});
+	CREDENTIALS.host = server.url;
+});
+afterEach(async () => {
+	await server?.close();
+	server = undefined;
+});
+
+/** This test's fake Kore, back to its start: no contacts, no hooks, an empty log, Kore's default options. */
+export function freshKore(): KoreServer {
+	if (!server) throw new Error('The fake Kore runs during a test: call this inside one');
+	server.reset();
+	created = 0;
+	return server;
+}
+
+/** A request as the fake Kore received it. */
+export interface SeenRequest {
+	method: string;
+	/** The raw path, percent-encoding as sent, without the query. */
+	path: string;
+	query: URLSearchParams;
+	headers: Record<string, string>;
+	/** Parsed JSON, or the raw bytes for other content types. */
+	body: unknown;
+}
+
+export function seenRequest(request: HookedRequest): SeenRequest {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(request.headers)) {
+		if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	return { method: request.method, path: request.path, query: new URLSearchParams(request.query), headers, body: request.body };
+}
+
+/**
+ * A scripted answer: status, body (a string is sent as text) and headers; or what the server can do instead of
+ * answering ('reset': the connection drops, ECONNRESET; 'hang': no answer).
+ */
+export type ScriptedAnswer = [number, unknown?, Record<string, string>?] | FaultAction;
+
+/**
+ * Kore answering every request with `handler`, for answers no rule of Kore's gives (a 5xx, a refused batch in
+ * other words, a page that ignores skip): nothing reaches the store. Returns the requests, in arrival order.
+ */
+export function scriptedKore(handler: (request: SeenRequest) => ScriptedAnswer | Promise<ScriptedAnswer>): SeenRequest[] {
+	const seen: SeenRequest[] = [];
+	freshKore().intercept(async (hooked) => {
+		const request = seenRequest(hooked);
+		seen.push(request);
+		const answer = await handler(request);
+		if (!Array.isArray(answer)) return answer;
+		const [status, body, headers] = answer;
+		return { status, body: body ?? '', headers };
+	});
+	return seen;
+}
+
+/** A handler giving `answers` in turn, the last one from then on. */
+export function inTurn(...answers: ScriptedAnswer[]): () => ScriptedAnswer {
+	let next = 0;
+	return () => answers[Math.min(next++, answers.length - 1)];
+}
 
 export function contact(id: string, overrides: IDataObject = {}): IDataObject {
 	return {
@@ -40,52 +124,6 @@ export function koreError(msg: string, code = 0) {
 	return { errors: [{ msg, code }] };
 }
 
-export const kore = () => nock(HOST);
-
-/** A request as the fake Kore received it. */
-export interface SeenRequest {
-	method: string;
-	/** The raw path, percent-encoding as sent, without the query. */
-	path: string;
-	query: URLSearchParams;
-	headers: Record<string, string>;
-	/** Parsed JSON, or the raw bytes for other content types. */
-	body: unknown;
-}
-
-/**
- * Answers every request to the Kore host with `handler` and records it. nock 15 hands a reply function
- * the fetch Request that was made.
- */
-export function fakeKore(handler: (request: SeenRequest) => [number, unknown?, Record<string, string>?]): SeenRequest[] {
-	const seen: SeenRequest[] = [];
-	const scope = kore().persist();
-	for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
-		scope.intercept(() => true, method).reply(async (request: unknown) => {
-			const { url, headers } = request as Request;
-			const raw = Buffer.from(await (request as Request).arrayBuffer());
-			const target = new URL(url);
-			const headerObject = Object.fromEntries(headers.entries());
-			const isJson = /json/.test(headerObject['content-type'] ?? '') && raw.length > 0;
-			const entry: SeenRequest = {
-				method,
-				path: url.slice(HOST.length).split('?')[0],
-				query: target.searchParams,
-				headers: headerObject,
-				body: isJson ? JSON.parse(raw.toString('utf8')) : raw,
-			};
-			seen.push(entry);
-			return handler(entry) as [number, nock.Body, Record<string, string>?];
-		});
-	}
-	return seen;
-}
-
-/** A Get All page as Kore sends it. */
-export function page(results: IDataObject[], skip: number, limit: number, total: number) {
-	return { results, skip, limit, hasMore: skip + results.length < total, totalPages: Math.ceil(total / limit), totalResults: total };
-}
-
 /** Verifies a request's `auth` header the way Kore would, and returns its payload. */
 export async function verifyAuth(token: string | string[] | undefined) {
 	if (typeof token !== 'string') throw new Error('no auth header');
@@ -94,15 +132,3 @@ export async function verifyAuth(token: string | string[] | undefined) {
 	});
 	return { payload, protectedHeader };
 }
-
-// Nothing leaves the process while nock is on; it is switched off again after each test file, because
-// jest runs several files in one worker and other suites talk to a real local server.
-beforeAll(() => {
-	if (!nock.isActive()) nock.activate();
-	nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-	nock.enableNetConnect();
-	nock.restore();
-});

@@ -59,15 +59,15 @@ describe('contact lists', () => {
 		['no description', { name: 'n', source: 'passiveApi' }, /description is required/],
 		['another source', { name: 'n', description: 'd', source: 'upload' }, /source must be "passiveApi"/],
 		['a name taken (in other case)', { name: 'july renewals', description: 'd', source: 'passiveApi' }, /already exists/],
-	])('create refuses %s with 400 and a failure wrapper', async (_what, body, message) => {
+	])('create refuses %s with 400, in Kore\'s error shape', async (_what, body, message) => {
 		const r = await api('POST', `${V2}/contactList/createContactList${Q}`, { body });
 		expect(r.status).toBe(400);
-		expect(r.json).toEqual({ status: 'failure', message: expect.stringMatching(message) });
+		expect(r.json).toEqual({ errors: [{ msg: expect.stringMatching(message), code: 400 }] });
 	});
 
 	test('a list a campaign dials cannot be deleted', async () => {
 		const r = await api('DELETE', `${V2}/contactList/cl-1${Q}`);
-		expect([r.status, r.json.message]).toEqual([400, 'Contact list July Renewals is in use by a campaign']);
+		expect([r.status, r.json.errors[0].msg]).toEqual([400, 'Contact list July Renewals is in use by a campaign']);
 	});
 
 	test('members are paged by skip and limit (default 50, at most 100)', async () => {
@@ -95,7 +95,7 @@ describe('contact lists', () => {
 
 	test('an add to a name that matches no list is refused with 404', async () => {
 		const r = await api('POST', `/api/1.1/public/${STREAM}/campaign/contactList/addContacts`, { body: { contact_list_name: 'Nope', data: [{ phoneNumber: '14155550000' }] } });
-		expect([r.status, r.json]).toEqual([404, { status: 'failure', message: 'Contact list not found: Nope' }]);
+		expect([r.status, r.json]).toEqual([404, { errors: [{ msg: 'Contact list not found: Nope', code: 404 }] }]);
 	});
 });
 
@@ -113,7 +113,7 @@ describe('campaigns', () => {
 	test('voice start and stop on /api/v2/…/campaign/trigger, SMS on the campaign path; start adds an outcome per member', async () => {
 		const play = await api('POST', `/api/v2/public/${STREAM}/campaign/trigger/cd-v${Q}&campaignType=voice&trigger=play`, { body: {} });
 		expect(play.json).toMatchObject({ status: 'Active', message: 'Campaign Started', totalCallsCompleted: 0, campaignInstanceId: expect.stringMatching(/^cid-/) });
-		expect((await api('POST', `/api/v2/public/${STREAM}/campaign/trigger/cd-v${Q}&campaignType=voice&trigger=play`, { body: {} })).json.message).toBe('Campaign Voice One is already Active');
+		expect((await api('POST', `/api/v2/public/${STREAM}/campaign/trigger/cd-v${Q}&campaignType=voice&trigger=play`, { body: {} })).json.errors[0].msg).toBe('Campaign Voice One is already Active');
 		const outcomes = await api('POST', `${V2}/cd-v/status${Q}&view=contacts`, { body: { page: 1, limit: 100 } });
 		expect(outcomes.json).toEqual({
 			status: 'success',
@@ -122,7 +122,7 @@ describe('campaigns', () => {
 		expect((await api('POST', `${V2}/cd-v/status${Q}&view=status`, { body: {} })).json).toEqual({ status: 'success', data: { id: 'cd-v', status: 'Active', name: 'Voice One' } });
 
 		// the voice path refuses an SMS campaign; the SMS path takes it, as the Start SMS page writes it and as the Stop SMS page does
-		expect((await api('POST', `/api/v2/public/${STREAM}/campaign/trigger/cd-s${Q}&campaignType=voice&trigger=play`, { body: {} })).json.message).toBe('Campaign Text One is not a voice campaign');
+		expect((await api('POST', `/api/v2/public/${STREAM}/campaign/trigger/cd-s${Q}&campaignType=voice&trigger=play`, { body: {} })).json.errors[0].msg).toBe('Campaign Text One is not a voice campaign');
 		expect((await api('POST', `${V2}/cd-s${Q}&campaignType=sms&trigger=play`, { body: {} })).json).toEqual({ status: 'Active', message: 'Campaign Started', updatedAt: expect.any(String) });
 		expect((await api('POST', `${V2}//trigger/cd-s${Q}&campaignType=sms&trigger=stop`, { body: {} })).json).toMatchObject({ status: 'Stopped', campaignExecutionType: 'NORMAL' });
 	});
@@ -136,7 +136,7 @@ describe('campaigns', () => {
 describe('what every campaign endpoint checks', () => {
 	test('the iid header must name the stream of the path', async () => {
 		const r = await call(server, 'GET', `${V2}/contactList/cl-1${Q}`);
-		expect([r.status, r.json.message]).toEqual([400, 'the iid header is required and must be the stream ID of the path']);
+		expect([r.status, r.json.errors[0].msg]).toEqual([400, 'the iid header is required and must be the stream ID of the path']);
 	});
 
 	test('an app without the "Campaign Management" scope is refused like Kore refuses a scope, and still reaches the Contacts API', async () => {

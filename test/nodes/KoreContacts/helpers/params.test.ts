@@ -2,22 +2,20 @@
  * The Stream ID an item acts on: the node's, or — when that is empty — the credential's. Run in n8n's engine,
  * with the credential as n8n hands it to the node (defaults filled in).
  */
+import type { SeedContact } from '../../../../scripts/kore-server';
 import { runWorkflow } from '../../../helpers/engine';
-import { BASE, CREDENTIALS, contact, kore } from '../../../helpers/kore';
+import { BASE, CREDENTIALS, contact, freshKore, scriptedKore } from '../../../helpers/kore';
 
-const WITH_STREAM = { ...CREDENTIALS, testStreamId: ' st-from-credential ' };
+const withStream = () => ({ ...CREDENTIALS, testStreamId: ' st-from-credential ' });
 
 /** Kore that deletes any contact and records the stream/contact pairs it was asked for. */
 function koreDeletes(): string[] {
 	const asked: string[] = [];
-	kore()
-		.persist()
-		.delete(/\/contacts\/[^/]+$/)
-		.reply((request: unknown) => {
-			const parts = new URL((request as Request).url).pathname.split('/');
-			asked.push(`${decodeURIComponent(parts.at(-3)!)}/${decodeURIComponent(parts.at(-1)!)}`);
-			return [200, contact(parts.at(-1)!, { status: 'INACTIVE' })];
-		});
+	scriptedKore(({ path }) => {
+		const parts = path.split('/');
+		asked.push(`${decodeURIComponent(parts.at(-3)!)}/${decodeURIComponent(parts.at(-1)!)}`);
+		return [200, contact(parts.at(-1)!, { status: 'INACTIVE' })];
+	});
 	return asked;
 }
 
@@ -25,7 +23,7 @@ describe('Stream ID: the node\'s, else the credential\'s', () => {
 	test('an empty node Stream ID uses the credential\'s, per item; a node value wins where given', async () => {
 		const asked = koreDeletes();
 		const { outputs, error } = await runWorkflow('delete-from-items.json', {
-			credentials: WITH_STREAM,
+			credentials: withStream(),
 			items: [
 				{ stream: '', koreId: 'c1' },
 				{ stream: 'st-explicit', koreId: 'c2' },
@@ -38,14 +36,12 @@ describe('Stream ID: the node\'s, else the credential\'s', () => {
 	});
 
 	test('the credential\'s stream is the default for Get Many too', async () => {
-		const scope = kore()
-			.get(`${BASE}/st-from-credential/contacts`)
-			.query(true)
-			.reply(200, { results: [contact('c1')], skip: 0, limit: 100, hasMore: false, totalPages: 1, totalResults: 1 });
-		const { outputs, error } = await runWorkflow('get-many.json', { credentials: WITH_STREAM, node: { parameters: { streamId: '' } } });
+		const kore = freshKore();
+		kore.addContacts([{ ...contact('c1'), streamId: 'st-from-credential' } as unknown as SeedContact]);
+		const { outputs, error } = await runWorkflow('get-many.json', { credentials: withStream(), node: { parameters: { streamId: '' } } });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => item.json.id)).toEqual(['c1']);
-		expect(scope.isDone()).toBe(true);
+		expect(kore.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET ${BASE}/st-from-credential/contacts`]);
 	});
 
 	test('empty in the node and in the credential: the item fails naming both, and nothing is sent', async () => {

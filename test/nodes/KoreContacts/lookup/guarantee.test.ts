@@ -4,8 +4,6 @@
  * contact that Kore no longer lists is dropped, and a write waits for another only so long, and not past
  * its execution's end. Kore's answers are held (fakeStream's hooks) to force each ordering.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import { deferred, fakeStream } from '../../../helpers/fake-stream';
 import { contact } from '../../../helpers/kore';
 import { deleteByPhone, resetWorkers, run, update, worker } from '../../../helpers/workers';
@@ -45,7 +43,7 @@ describe('A write by phone', () => {
 			if (++gets !== 2) return;
 			// before the delete looks again: c5 gets its old number back (in Kore's UI), and another write by ID
 			// takes c5's lock and moves the number away once more
-			(stream.byId('c5')!.cellPhone as IDataObject).phoneNumber = phoneOf(5);
+			stream.update('c5', { cellPhone: { phoneNumber: '9000000005' } });
 			second = update(node, 'c5', allFields('9222222222'));
 			await secondPut.promise;
 		};
@@ -87,8 +85,8 @@ describe('What this process wrote', () => {
 
 		expect((await update(node, 'c5', { firstName: 'Ada' })).error).toBeUndefined();
 		// in Kore, c5 is deleted and its number given to a new contact
-		stream.byId('c5')!.status = 'INACTIVE';
-		stream.contacts.push(contact('c99', { cellPhone: { phoneNumber: phoneOf(5), countryCode: '+91', extension: '+' } }));
+		stream.remove('c5');
+		stream.add(contact('c99', { cellPhone: { phoneNumber: phoneOf(5), countryCode: '+91', extension: '+' } }));
 
 		const removed = await deleteByPhone(node, 5);
 		holding.resolve();

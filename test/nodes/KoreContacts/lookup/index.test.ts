@@ -6,7 +6,7 @@
 import { heldStreams } from '../../../../nodes/KoreContacts/lookup';
 import { runWorkflow } from '../../../helpers/engine';
 import { deferred, fakeStream } from '../../../helpers/fake-stream';
-import { CREDENTIALS, contact } from '../../../helpers/kore';
+import { CREDENTIALS, contact, koreError } from '../../../helpers/kore';
 
 const PAGE = 100;
 const phoneOf = (i: number) => String(9000000000 + i);
@@ -50,7 +50,7 @@ describe('Lookups shared by concurrent executions', () => {
 		await page2Asked.promise;
 		// Another system renames c20 (on page 1, already read by the running scan), then a CRM event asks to
 		// change c20's last name: the running scan began before the event, so its copy must not be merged.
-		stream.byId('c20')!.firstName = 'Renamed';
+		stream.update('c20', { firstName: 'Renamed' });
 		const second = updateById('c20', { lastName: 'Changed' });
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		holdPage2.resolve();
@@ -69,7 +69,7 @@ describe('Lookups shared by concurrent executions', () => {
 	test('a stale copy never answers: a lookup after a scan finished waits for a new scan', async () => {
 		const stream = fakeStream(50);
 		expect((await deleteByPhone(phoneOf(1))).error).toBeUndefined();
-		(stream.byId('c2')!.cellPhone as { phoneNumber: string }).phoneNumber = '+919999999999';
+		stream.update('c2', { cellPhone: { phoneNumber: '9999999999' } });
 		expect((await deleteByPhone('9999999999')).error).toBeUndefined();
 		expect(stream.byId('c2')!.status).toBe('INACTIVE');
 		expect(stream.count('GET')).toBe(2);
@@ -125,9 +125,10 @@ describe('Writes to one contact', () => {
 			if (failNext) {
 				failNext = false;
 				// Another system changes the contact and this write is refused
-				stream.byId('c1')!.firstName = 'Changed';
-				throw new Error('refused');
+				stream.update('c1', { firstName: 'Changed' });
+				return { status: 412, body: koreError('refused', 412) };
 			}
+			return undefined;
 		};
 		const [a, b] = await Promise.all([updateById('c1', { lastName: 'One' }), updateById('c1', { salutation: 'Dr' })]);
 		expect([a.error, b.error].filter(Boolean)).toHaveLength(1);
@@ -140,7 +141,7 @@ describe('Pages that shift under a scan', () => {
 		const stream = fakeStream(250);
 		stream.beforePage = (skip) => {
 			// After page 1 was read, another system deletes c0: c100 moves to page 1 and page 2 starts at c101.
-			if (skip === PAGE && stream.byId('c0')!.status === 'ACTIVE') stream.byId('c0')!.status = 'INACTIVE';
+			if (skip === PAGE && stream.byId('c0')!.status === 'ACTIVE') stream.remove('c0');
 		};
 		const run = await deleteByPhone(phoneOf(100));
 		expect(run.error).toBeUndefined();
@@ -155,8 +156,8 @@ describe('Pages that shift under a scan', () => {
 		const stream = fakeStream(250);
 		stream.beforePage = (skip) => {
 			if (skip === PAGE && stream.byId('c0')!.status === 'ACTIVE') {
-				stream.byId('c0')!.status = 'INACTIVE';
-				stream.contacts.push(contact('late', { cellPhone: { phoneNumber: '+917000000000', countryCode: '+91', extension: '+' } }));
+				stream.remove('c0');
+				stream.add(contact('late', { cellPhone: { phoneNumber: '+917000000000', countryCode: '+91', extension: '+' } }));
 			}
 		};
 		const run = await deleteByPhone(phoneOf(100));

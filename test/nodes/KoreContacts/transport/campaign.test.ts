@@ -6,7 +6,7 @@ import { encodeSegment } from '../../../../nodes/KoreContacts/transport';
 import { campaignAnswer, campaignTarget } from '../../../../nodes/KoreContacts/transport/campaign';
 import type { CampaignEndpoint } from '../../../../nodes/KoreContacts/transport/campaign';
 import { runWorkflow } from '../../../helpers/engine';
-import { CREDENTIALS, fakeKore, koreError } from '../../../helpers/kore';
+import { CREDENTIALS, koreError, scriptedKore } from '../../../helpers/kore';
 
 const V2 = '/campaign/api/v2/public/st-1/campaign';
 const ACCOUNT = { accountId: 'acc-1' };
@@ -54,7 +54,7 @@ describe('campaignAnswer: Kore\'s wrapper', () => {
 	});
 });
 
-/** Runs one Campaign operation against the fake Kore host (nock). */
+/** Runs one Campaign operation against the fake Kore, whose every answer the test scripts. */
 const runCampaign = (parameters: Record<string, unknown>, onError?: string) =>
 	runWorkflow('campaign.json', {
 		credentials: { ...CREDENTIALS, testStreamId: 'st-1' },
@@ -63,7 +63,7 @@ const runCampaign = (parameters: Record<string, unknown>, onError?: string) =>
 
 describe('requests in n8n\'s engine', () => {
 	test('every request carries auth, accountId and iid; the answer is the data of the wrapper', async () => {
-		const seen = fakeKore(() => [200, { status: 'success', data: { id: 'cd-1', status: 'Ready', name: 'C' } }]);
+		const seen = scriptedKore(() => [200, { status: 'success', data: { id: 'cd-1', status: 'Ready', name: 'C' } }]);
 		const { outputs, error } = await runCampaign({ operation: 'getStatus' });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => item.json)).toEqual([{ id: 'cd-1', status: 'Ready', name: 'C' }]);
@@ -75,13 +75,13 @@ describe('requests in n8n\'s engine', () => {
 
 	test('a read sent with POST is sent again after a 503', async () => {
 		let reads = 0;
-		fakeKore(() => (++reads === 1 ? [503, 'Service Unavailable'] : [200, { status: 'success', data: { id: 'cd-1', status: 'Ready' } }]));
+		scriptedKore(() => (++reads === 1 ? [503, 'Service Unavailable'] : [200, { status: 'success', data: { id: 'cd-1', status: 'Ready' } }]));
 		expect((await runCampaign({ operation: 'getStatus', options: { maxRetries: 1 } })).error).toBeUndefined();
 		expect(reads).toBe(2);
 	});
 
 	test('a start is not sent again after a 503 (it could start a second run)', async () => {
-		const starts = fakeKore(() => [503, 'Service Unavailable']);
+		const starts = scriptedKore(() => [503, 'Service Unavailable']);
 		const { error } = await runCampaign({ operation: 'start', options: { maxRetries: 3 } });
 		expect(starts).toHaveLength(1);
 		expect(error?.message).toBe('Service Unavailable (HTTP 503)');
@@ -89,20 +89,20 @@ describe('requests in n8n\'s engine', () => {
 	});
 
 	test('a failure in the wrapper of an HTTP 200 fails the item with Kore\'s words', async () => {
-		fakeKore(() => [200, { status: 'failure', message: 'Campaign is not Active' }]);
+		scriptedKore(() => [200, { status: 'failure', message: 'Campaign is not Active' }]);
 		const { error } = await runCampaign({ operation: 'stop' });
 		expect(error?.message).toBe('Campaign is not Active (HTTP 200)');
 	});
 
 	test('a refusal for scope names the "Campaign Management" scope, in the message and the hint', async () => {
-		fakeKore(() => [401, koreError('Permission denied. Scope is incorrect!', 4002)]);
+		scriptedKore(() => [401, koreError('Permission denied. Scope is incorrect!', 4002)]);
 		const { error } = await runCampaign({ operation: 'get' });
 		expect(error?.message).toBe('Permission denied. Scope is incorrect! (HTTP 401): the JWT app is not mapped to the "Campaign Management" API scope');
 		expect(error?.description).toMatch(/mapped to the "Campaign Management" API scope/);
 	});
 
 	test('a 404 names what was not found', async () => {
-		fakeKore(() => [404, { status: 'failure', message: 'Campaign not found: cd-1' }]);
+		scriptedKore(() => [404, { status: 'failure', message: 'Campaign not found: cd-1' }]);
 		const { error } = await runCampaign({ operation: 'get' });
 		expect([error?.message, error?.description]).toEqual(['Campaign not found: cd-1 (HTTP 404)', 'Kore did not find campaign "cd-1" in stream "st-1". Check the ID and the Stream ID.']);
 	});

@@ -1,14 +1,13 @@
-import nock from 'nock';
-
 import { contactsPath, encodeSegment } from '../../../../nodes/KoreContacts/transport';
 import { runWorkflow } from '../../../helpers/engine';
-import { BASE, CREDENTIALS, HOST, SECRET, contact, fakeKore, kore, koreError } from '../../../helpers/kore';
+import { BASE, CREDENTIALS, SECRET, contact, koreError, scriptedKore } from '../../../helpers/kore';
+import { networkFailure } from '../../../helpers/network';
 
 const STREAM = 'st-7dc994f0-4436-5134-9fa8-a942625a1b2c';
 
 /** Records every request to the Kore host, answering with `reply`. */
 function recordRequests(reply: (path: string) => [number, unknown] = () => [200, contact('x')]) {
-	return fakeKore((request) => reply(request.path));
+	return scriptedKore((request) => reply(request.path));
 }
 
 describe('URL building', () => {
@@ -61,7 +60,7 @@ describe('URL building', () => {
 
 	test('uses the host as typed, with spaces and trailing slashes tolerated', async () => {
 		const seen = recordRequests();
-		await runWorkflow('delete-contact.json', { credentials: { ...CREDENTIALS, host: `  ${HOST}//  ` } });
+		await runWorkflow('delete-contact.json', { credentials: { ...CREDENTIALS, host: `  ${CREDENTIALS.host}//  ` } });
 		expect(seen).toHaveLength(1);
 	});
 
@@ -98,7 +97,7 @@ describe('Kore errors', () => {
 		[418, '', 'No response body (HTTP 418)', undefined],
 		[409, { errors: [{ msg: 'Phone number already exists' }, { msg: 'second' }] }, 'Phone number already exists; second (HTTP 409)', undefined],
 	])('HTTP %i becomes Kore\'s words plus the status', async (status, body, message, hint) => {
-		kore().delete(/.*/).times(10).reply(status, body as never);
+		scriptedKore(() => [status, body]);
 		const { error, run } = await runWorkflow('delete-contact.json', {
 			credentials: CREDENTIALS,
 			node: { parameters: { options: { maxRetries: 0 } } },
@@ -113,7 +112,7 @@ describe('Kore errors', () => {
 
 	test('HTTP 429 with Max Rate-Limit Wait 0 fails at once, saying it was rate-limited', async () => {
 		const message = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.";
-		kore().delete(/.*/).reply(429, koreError(message, 429), { 'Retry-After': '30' });
+		scriptedKore(() => [429, koreError(message, 429), { 'Retry-After': '30' }]);
 		const { error, run } = await runWorkflow('delete-contact.json', {
 			credentials: CREDENTIALS,
 			node: { parameters: { options: { maxRateLimitWait: 0 } } },
@@ -125,12 +124,12 @@ describe('Kore errors', () => {
 	});
 
 	test('a connection failure names the host and keeps the token out of the run data', async () => {
-		kore().delete(/.*/).times(10).replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND kore.example.test'), { code: 'ENOTFOUND' }));
+		networkFailure('DELETE', /.*/, 'ENOTFOUND', { times: 10 });
 		const { error, run } = await runWorkflow('delete-contact.json', {
 			credentials: CREDENTIALS,
 			node: { parameters: { options: { maxRetries: 0 } } },
 		});
-		expect(error?.message).toBe(`Could not reach Kore at ${HOST}: no server with this name was found`);
+		expect(error?.message).toBe(`Could not reach Kore at ${CREDENTIALS.host}: no server with this name was found`);
 		expect(error?.description).toMatch(/^Check the credential's Environment \(or its Custom URL\)/);
 		const everything = JSON.stringify(run);
 		expect(everything).not.toContain(SECRET);

@@ -1,12 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runWorkflow } from '../../../../helpers/engine';
-import { BASE, CREDENTIALS, contact, fakeKore, koreError } from '../../../../helpers/kore';
+import { BASE, CREDENTIALS, contact, scriptedKore, koreError } from '../../../../helpers/kore';
 
 /** Kore's create: returns the posted contacts, with `+<cc><digits>` numbers, in the order given or reversed. */
 function koreCreates({ reverse = false, refusePhone }: { reverse?: boolean; refusePhone?: string } = {}) {
 	let next = 0;
-	return fakeKore(({ method, body }) => {
+	return scriptedKore(({ method, body }) => {
 		if (method !== 'POST') return [405, koreError('Method Not Allowed', 405)];
 		const posted = body as Array<{ firstName: string; cellPhone: { phoneNumber: string; countryCode: string } }>;
 		if (refusePhone && posted.some((entry) => entry.cellPhone.phoneNumber === refusePhone)) {
@@ -143,7 +143,7 @@ describe('Create, run inside n8n\'s engine', () => {
 	});
 
 	test('a create that may have reached Kore is not sent twice (503 → no retry)', async () => {
-		const seen = fakeKore(() => [503, 'Service Unavailable']);
+		const seen = scriptedKore(() => [503, 'Service Unavailable']);
 		const { error } = await runWorkflow('create-contact.json', { credentials: CREDENTIALS });
 		expect(seen).toHaveLength(1);
 		expect(error?.message).toBe('Service Unavailable (HTTP 503)');

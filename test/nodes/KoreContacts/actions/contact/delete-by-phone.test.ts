@@ -1,5 +1,6 @@
 import { runWorkflow } from '../../../../helpers/engine';
-import { CREDENTIALS, contact, fakeKore, page } from '../../../../helpers/kore';
+import { fakeStream } from '../../../../helpers/fake-stream';
+import { CREDENTIALS, contact } from '../../../../helpers/kore';
 
 const phone = (number: string) => ({ cellPhone: { phoneNumber: number, countryCode: '+91', extension: '+' } });
 
@@ -7,22 +8,20 @@ const STORED = [
 	contact('c1', phone('+919876543210')),
 	contact('c2', phone('+919812345678')),
 	contact('dup-a', phone('+919800000001')),
-	contact('dup-b', phone('+919800000001')),
+	// two contacts with one number: Kore's API refuses that today, older data may still hold it
+	contact('dup-b', { ...phone('+919800000001'), asStored: true }),
 	contact('gone', { ...phone('+919800000002'), status: 'INACTIVE' }),
 	contact('uk', { cellPhone: { phoneNumber: '+447700900123', countryCode: '+44', extension: '+' } }),
 	contact('london', { cellPhone: { phoneNumber: '+442079460958', countryCode: '+44', extension: '+' } }),
 	// Italy: +39 6 1234 5678 is another number than Rome's +39 06 1234 5678
 	contact('it-other', { cellPhone: { phoneNumber: '+39612345678', countryCode: '+39', extension: '+' } }),
 	// stored without a country code: which number it is cannot be known
-	contact('no-cc', { cellPhone: { phoneNumber: '41446681800', countryCode: '', extension: '' } }),
+	contact('no-cc', { cellPhone: { phoneNumber: '41446681800', countryCode: '', extension: '' }, asStored: true }),
 ];
 
+/** Kore holding STORED, listing deleted contacts too. */
 function kore() {
-	return fakeKore(({ method, path }) => {
-		if (method === 'GET') return [200, page(STORED, 0, 100, STORED.length)];
-		const id = path.split('/').pop()!;
-		return [200, { ...STORED.find((entry) => entry.id === id), status: 'INACTIVE' }];
-	});
+	return fakeStream(0, STORED, { listInactive: true }).seen;
 }
 
 const deletedIds = (seen: ReturnType<typeof kore>) => seen.filter((request) => request.method === 'DELETE').map((request) => request.path.split('/').pop());

@@ -1,7 +1,7 @@
 /**
  * Delete and Delete Many with and without "Succeed If Already Deleted": repeated and concurrent deliveries
- * of one "contact deleted" event, run inside n8n's engine against a stateful fake stream. Each test uses
- * its own contacts: what this process deleted is remembered for the whole file.
+ * of one "contact deleted" event, run inside n8n's engine against a stateful fake stream. What this process
+ * deleted is remembered per Kore host; each test has a fake Kore of its own.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -37,7 +37,7 @@ describe('A repeated "contact deleted" event', () => {
 		const stream = fakeStream(30);
 		expect((await remove(byId('c3'), false)).error).toBeUndefined();
 		const second = await remove(byId('c3'), false);
-		expect(second.error?.message).toMatch(/Contact not found \(HTTP 404\)/);
+		expect(second.error?.message).toMatch(/Contact not found: c3 \(HTTP 404\)/);
 		expect(stream.count('DELETE')).toBe(2);
 	});
 
@@ -53,9 +53,8 @@ describe('A repeated "contact deleted" event', () => {
 	});
 
 	test('deleted by something else, Kore listing it INACTIVE: by ID, option on, the 404 becomes alreadyDeleted after one scan', async () => {
-		const stream = fakeStream(30);
-		stream.listInactive = true;
-		stream.byId('c6')!.status = 'INACTIVE';
+		const stream = fakeStream(30, [], { listInactive: true });
+		stream.remove('c6');
 		const run = await remove(byId('c6'), true);
 		expect(run.error).toBeUndefined();
 		expect(run.outputs[0][0].json).toMatchObject({ id: 'c6', alreadyDeleted: true });
@@ -64,9 +63,8 @@ describe('A repeated "contact deleted" event', () => {
 	});
 
 	test('deleted by something else, Kore listing it INACTIVE: by phone, option on, nothing is sent', async () => {
-		const stream = fakeStream(30);
-		stream.listInactive = true;
-		stream.byId('c7')!.status = 'INACTIVE';
+		const stream = fakeStream(30, [], { listInactive: true });
+		stream.remove('c7');
 		const run = await remove(byPhone('9000000007'), true);
 		expect(run.error).toBeUndefined();
 		expect(run.outputs[0][0].json).toMatchObject({ id: 'c7', alreadyDeleted: true });
@@ -74,11 +72,10 @@ describe('A repeated "contact deleted" event', () => {
 	});
 
 	test.each([
-		['an ID', byId('typo-id'), 'Contact not found (HTTP 404)'],
+		['an ID', byId('typo-id'), 'Contact not found: typo-id (HTTP 404)'],
 		['a number', byPhone('9999999999'), 'Item 0: no contact with phone +919999999999 in stream "st-1"'],
 	])('%s Kore never knew still fails with the option on', async (_, target, message) => {
-		const stream = fakeStream(30);
-		stream.listInactive = true;
+		const stream = fakeStream(30, [], { listInactive: true });
 		const run = await remove(target, true);
 		expect(run.error?.message).toContain(message);
 		expect(stream.count('DELETE')).toBeLessThanOrEqual(1);
@@ -94,9 +91,8 @@ describe('Delete Many with Succeed If Already Deleted', () => {
 		});
 
 	test('ids this n8n deleted are not sent again; an unknown id still fails', async () => {
-		const stream = fakeStream(30);
-		stream.listInactive = true;
-		// the bulk endpoint is not modelled by the fake stream: the first deletes go one by one
+		const stream = fakeStream(30, [], { listInactive: true });
+		// this n8n deletes c10 with Delete, then the event comes again to Delete Many
 		expect((await remove(byId('c10'), true)).error).toBeUndefined();
 		const seenBefore = stream.seen.length;
 		const run = await removeMany(['c10', 'typo'], true);
@@ -106,16 +102,15 @@ describe('Delete Many with Succeed If Already Deleted', () => {
 	});
 
 	test('an id Kore answers "not found" for but lists INACTIVE is already deleted (one scan); option off it fails', async () => {
-		const stream = fakeStream(30);
-		stream.listInactive = true;
-		stream.byId('c12')!.status = 'INACTIVE';
+		const stream = fakeStream(30, [], { listInactive: true });
+		stream.remove('c12');
 		const on = await removeMany(['c11', 'c12'], true);
 		expect(on.outputs[0].map((item) => [item.json.id, item.json.deleted ?? false, item.json.alreadyDeleted ?? false])).toEqual([
 			['c11', true, false],
 			['c12', false, true],
 		]);
 		expect(stream.count('GET')).toBe(1);
-		stream.byId('c13')!.status = 'INACTIVE';
+		stream.remove('c13');
 		const off = await removeMany(['c13'], false);
 		expect(off.outputs[0][0].json.error).toMatch(/Could not delete contact "c13": Contact not found/);
 	});

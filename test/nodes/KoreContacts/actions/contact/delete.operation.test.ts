@@ -1,7 +1,8 @@
-import type nock from 'nock';
-
 import { runWorkflow } from '../../../../helpers/engine';
-import { BASE, CREDENTIALS, contact, kore, koreError } from '../../../../helpers/kore';
+import { fakeStream } from '../../../../helpers/fake-stream';
+import { BASE, CREDENTIALS, contact, inTurn, koreError, scriptedKore } from '../../../../helpers/kore';
+import type { ScriptedAnswer } from '../../../../helpers/kore';
+import { networkFailure } from '../../../../helpers/network';
 
 const ITEMS = [
 	{ stream: 'st-1', koreId: 'c1' },
@@ -12,28 +13,27 @@ const ITEMS = [
 /** Kore for three contacts where c2 is unknown; returns the ids that were asked to be deleted. */
 function koreWithUnknownC2() {
 	const asked: string[] = [];
-	kore()
-		.persist()
-		.delete(/\/contacts\/.+/)
-		.reply((request: unknown) => {
-			const id = decodeURIComponent((request as Request).url.split('/').pop()!);
-			asked.push(id);
-			return id === 'c2' ? [404, koreError('Contact not found', 404)] : [200, contact(id, { status: 'INACTIVE' })];
-		});
+	scriptedKore((request) => {
+		const id = decodeURIComponent(request.path.split('/').pop()!);
+		asked.push(id);
+		return id === 'c2' ? [404, koreError('Contact not found', 404)] : [200, contact(id, { status: 'INACTIVE' })];
+	});
 	return asked;
 }
+
+const idOf = (path: string) => decodeURIComponent(path.split('/').pop()!);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Delete, run inside n8n\'s engine', () => {
 	test('deletes one contact and outputs what Kore returned, paired with the input', async () => {
 		const deleted = contact('69609027c1746a61429a1b2c', { status: 'INACTIVE' });
-		const scope = kore()
-			.delete(`${BASE}/st-7dc994f0-4436-5134-9fa8-a942625a1b2c/contacts/69609027c1746a61429a1b2c`)
-			.matchHeader('accountId', CREDENTIALS.accountId)
-			.reply(200, deleted);
+		const seen = scriptedKore(() => [200, deleted]);
 		const { outputs, error } = await runWorkflow('delete-contact.json', { credentials: CREDENTIALS });
 		expect(error).toBeUndefined();
 		expect(outputs).toEqual([[{ json: deleted, pairedItem: { item: 0 } }]]);
-		expect(scope.isDone()).toBe(true);
+		expect(seen.map((request) => [request.method, request.path, request.headers.accountid])).toEqual([
+			['DELETE', `${BASE}/st-7dc994f0-4436-5134-9fa8-a942625a1b2c/contacts/69609027c1746a61429a1b2c`, CREDENTIALS.accountId],
+		]);
 	});
 
 	test('takes Stream ID and Contact ID from expressions, per item', async () => {
@@ -56,9 +56,11 @@ describe('Delete, run inside n8n\'s engine', () => {
 
 	test('under concurrency, answers arriving out of order still come out in input order, paired', async () => {
 		const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
-		ids.forEach((id, n) => {
+		scriptedKore(async (request) => {
 			// later items answer sooner, so requests complete in another order than they started
-			kore().delete(`${BASE}/st-1/contacts/${id}`).delay(300 - n * 50).reply(200, contact(id));
+			const id = idOf(request.path);
+			await sleep(300 - ids.indexOf(id) * 50);
+			return [200, contact(id)];
 		});
 		const { outputs } = await runWorkflow('delete-from-items.json', {
 			credentials: CREDENTIALS,
@@ -86,15 +88,12 @@ describe('Delete, run inside n8n\'s engine', () => {
 		test('with Concurrency 3, requests already in flight finish but no new one starts', async () => {
 			// c1 and c3 answer slowly, so c2's 404 arrives while they are still in flight.
 			const asked: string[] = [];
-			for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) {
-				kore()
-					.delete(`${BASE}/st-1/contacts/${id}`)
-					.delay(id === 'c2' ? 0 : 1000)
-					.reply(() => {
-						asked.push(id);
-						return id === 'c2' ? [404, koreError('Contact not found', 404)] : [200, contact(id)];
-					});
-			}
+			scriptedKore(async (request) => {
+				const id = idOf(request.path);
+				if (id !== 'c2') await sleep(1000);
+				asked.push(id);
+				return id === 'c2' ? [404, koreError('Contact not found', 404)] : [200, contact(id)];
+			});
 			const items = ['c1', 'c2', 'c3', 'c4', 'c5'].map((koreId) => ({ stream: 'st-1', koreId }));
 			const { error } = await runWorkflow('delete-from-items.json', {
 				credentials: CREDENTIALS,
@@ -173,8 +172,10 @@ describe('Delete, run inside n8n\'s engine', () => {
 	});
 
 	test('a delete repeated after a lost answer that finds the contact gone counts as deleted', async () => {
-		kore().delete(`${BASE}/st-1/contacts/c1`).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-		kore().delete(`${BASE}/st-1/contacts/c1`).reply(404, koreError('Contact not found: c1', 404));
+		// Kore deletes c1 but the connection drops before its answer (ECONNRESET); the repeat finds c1 gone
+		const stream = fakeStream(0, [contact('c1')]);
+		let attempts = 0;
+		stream.beforeWrite = () => (attempts++ === 0 ? { reset: 'after' } : undefined);
 		const { outputs, error } = await runWorkflow('delete-from-items.json', {
 			credentials: CREDENTIALS,
 			items: [{ stream: 'st-1', koreId: 'c1' }],
@@ -185,12 +186,12 @@ describe('Delete, run inside n8n\'s engine', () => {
 		]);
 	});
 
+	const notFound: ScriptedAnswer = [404, koreError('Contact not found: c1', 404)];
 	test.each([
-		['a 503', (scope: nock.Interceptor) => scope.reply(503, 'Service Unavailable'), /HTTP 503/],
-		['a timeout', (scope: nock.Interceptor) => scope.replyWithError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), /ETIMEDOUT/],
-	])('after %s (the answer lost, the delete may have reached Kore) a 404 counts as deleted, and says why', async (_, first, reason) => {
-		first(kore().delete(`${BASE}/st-1/contacts/c1`));
-		kore().delete(`${BASE}/st-1/contacts/c1`).reply(404, koreError('Contact not found: c1', 404));
+		['a 503', () => scriptedKore(inTurn([503, 'Service Unavailable'], notFound)), /HTTP 503/],
+		['a timeout', () => (scriptedKore(inTurn(notFound)), networkFailure('DELETE', `${BASE}/st-1/contacts/c1`, 'ETIMEDOUT')), /ETIMEDOUT/],
+	])('after %s (the answer lost, the delete may have reached Kore) a 404 counts as deleted, and says why', async (_, koreAnswers, reason) => {
+		koreAnswers();
 		const { outputs, error } = await runWorkflow('delete-from-items.json', {
 			credentials: CREDENTIALS,
 			items: [{ stream: 'st-1', koreId: 'c1' }],
@@ -200,12 +201,12 @@ describe('Delete, run inside n8n\'s engine', () => {
 		expect(outputs[0][0].json).toEqual({ id: 'c1', status: 'INACTIVE', deleted: true, note: expect.stringMatching(reason) });
 	});
 
+	const nope: ScriptedAnswer = [404, koreError('Contact not found: nope', 404)];
 	test.each([
-		['a 429 (Kore refused it for the rate limit)', (scope: nock.Interceptor) => scope.reply(429, koreError("You've exceeded the per-minute rate limit.", 429), { 'Retry-After': '1' })],
-		['a refused connection (never sent)', (scope: nock.Interceptor) => scope.replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))],
-	])('an unknown id whose first attempt met %s is an error, never "deleted"', async (_, first) => {
-		first(kore().delete(`${BASE}/st-1/contacts/nope`));
-		kore().delete(`${BASE}/st-1/contacts/nope`).reply(404, koreError('Contact not found: nope', 404));
+		['a 429 (Kore refused it for the rate limit)', () => scriptedKore(inTurn([429, koreError("You've exceeded the per-minute rate limit.", 429), { 'Retry-After': '1' }], nope))],
+		['a refused connection (never sent)', () => (scriptedKore(inTurn(nope)), networkFailure('DELETE', `${BASE}/st-1/contacts/nope`, 'ECONNREFUSED'))],
+	])('an unknown id whose first attempt met %s is an error, never "deleted"', async (_, koreAnswers) => {
+		koreAnswers();
 		const { outputs, error } = await runWorkflow('delete-from-items.json', {
 			credentials: CREDENTIALS,
 			items: [{ stream: 'st-1', koreId: 'nope' }],
@@ -218,7 +219,7 @@ describe('Delete, run inside n8n\'s engine', () => {
 	});
 
 	test('a first-attempt 404 is still an error (the contact was never there)', async () => {
-		kore().delete(`${BASE}/st-1/contacts/c1`).reply(404, koreError('Contact not found: c1', 404));
+		fakeStream(0);
 		const { error } = await runWorkflow('delete-from-items.json', { credentials: CREDENTIALS, items: [{ stream: 'st-1', koreId: 'c1' }] });
 		expect(error?.message).toBe('Contact not found: c1 (HTTP 404)');
 	});

@@ -1,11 +1,11 @@
-import type nock from 'nock';
-
 import { runWorkflow } from '../../../../helpers/engine';
-import { BASE, CREDENTIALS, fakeKore, kore } from '../../../../helpers/kore';
+import { BASE, CREDENTIALS, inTurn, scriptedKore } from '../../../../helpers/kore';
+import type { ScriptedAnswer } from '../../../../helpers/kore';
+import { networkFailure } from '../../../../helpers/network';
 
 /** Kore's bulk delete where `unknown` ids fail, reporting failedRecords in the given shape. */
 function bulkKore(unknown: string[], failedShape: (id: string) => unknown = (id) => ({ id, error: { msg: 'Contact not found', code: 404 } })) {
-	return fakeKore(({ body }) => {
+	return scriptedKore(({ body }) => {
 		const ids = (body as { ids: string[] }).ids;
 		const failed = ids.filter((id) => unknown.includes(id));
 		const ok = ids.filter((id) => !unknown.includes(id));
@@ -95,7 +95,7 @@ describe('Delete Many, run inside n8n\'s engine', () => {
 	});
 
 	test('an id that Kore\'s answer does not mention is reported, not assumed deleted', async () => {
-		fakeKore(() => [200, { totalRequested: 2, successful: 1, failed: 0, successfulRecords: [{ id: 'c1' }], failedRecords: [] }]);
+		scriptedKore(() => [200, { totalRequested: 2, successful: 1, failed: 0, successfulRecords: [{ id: 'c1' }], failedRecords: [] }]);
 		const { outputs } = await runWorkflow('delete-many.json', { credentials: CREDENTIALS, node: { onError: 'continueRegularOutput' } });
 		expect(outputs[0].map((item) => item.json.error ?? item.json.id)).toEqual([
 			'c1',
@@ -104,19 +104,21 @@ describe('Delete Many, run inside n8n\'s engine', () => {
 	});
 
 	test('a bulk delete repeated after a lost answer counts ids Kore no longer knows as deleted', async () => {
-		kore().delete(`${BASE}/st-1/contacts/bulk-delete`).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-		kore()
-			.delete(`${BASE}/st-1/contacts/bulk-delete`)
-			.reply(200, {
-				totalRequested: 2,
+		scriptedKore(
+			inTurn('reset', [
+				200,
+				{
+					totalRequested: 2,
 				successful: 0,
 				failed: 2,
 				successfulRecords: [],
-				failedRecords: [
-					{ id: 'c1', error: { msg: 'Contact not found: c1', code: 404 } },
-					{ id: 'c2', error: { msg: 'Contact not found: c2', code: 404 } },
-				],
-			});
+					failedRecords: [
+						{ id: 'c1', error: { msg: 'Contact not found: c1', code: 404 } },
+						{ id: 'c2', error: { msg: 'Contact not found: c2', code: 404 } },
+					],
+				},
+			]),
+		);
 		const { outputs, error } = await runWorkflow('delete-many.json', { credentials: CREDENTIALS });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => [item.json.id, item.json.deleted, typeof item.json.note])).toEqual([
@@ -126,20 +128,21 @@ describe('Delete Many, run inside n8n\'s engine', () => {
 		expect(outputs[0][0].json.note).toMatch(/ECONNRESET/);
 	});
 
+	const halfDone: ScriptedAnswer = [
+		200,
+		{
+			totalRequested: 2,
+			successful: 1,
+			failed: 1,
+			successfulRecords: [{ id: 'c1' }],
+			failedRecords: [{ id: 'c2', error: { msg: 'Contact not found: c2', code: 404 } }],
+		},
+	];
 	test.each([
-		['a 429', (scope: nock.Interceptor) => scope.reply(429, { errors: [{ msg: "You've exceeded the per-minute rate limit." }] }, { 'Retry-After': '1' })],
-		['a refused connection', (scope: nock.Interceptor) => scope.replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))],
-	])('after %s (nothing applied), ids Kore reports "not found" are errors, not deleted', async (_, first) => {
-		first(kore().delete(`${BASE}/st-1/contacts/bulk-delete`));
-		kore()
-			.delete(`${BASE}/st-1/contacts/bulk-delete`)
-			.reply(200, {
-				totalRequested: 2,
-				successful: 1,
-				failed: 1,
-				successfulRecords: [{ id: 'c1' }],
-				failedRecords: [{ id: 'c2', error: { msg: 'Contact not found: c2', code: 404 } }],
-			});
+		['a 429', () => scriptedKore(inTurn([429, { errors: [{ msg: "You've exceeded the per-minute rate limit." }] }, { 'Retry-After': '1' }], halfDone))],
+		['a refused connection', () => (scriptedKore(inTurn(halfDone)), networkFailure('DELETE', `${BASE}/st-1/contacts/bulk-delete`, 'ECONNREFUSED'))],
+	])('after %s (nothing applied), ids Kore reports "not found" are errors, not deleted', async (_, koreAnswers) => {
+		koreAnswers();
 		const { outputs, error } = await runWorkflow('delete-many.json', { credentials: CREDENTIALS, node: { onError: 'continueRegularOutput' } });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => item.json)).toEqual([

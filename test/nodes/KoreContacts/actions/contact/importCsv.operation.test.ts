@@ -1,5 +1,5 @@
 import { runWorkflow } from '../../../../helpers/engine';
-import { BASE, CREDENTIALS, contact, fakeKore } from '../../../../helpers/kore';
+import { BASE, CREDENTIALS, contact, scriptedKore } from '../../../../helpers/kore';
 
 const CSV = 'firstName,lastName,salutation,cellPhoneNumber,cellPhoneCountryCode,cellPhoneExtension\njohn,doe,Mr,9876500001,+91,+\njane,doe,Mrs,9876500002,+91,+\n';
 
@@ -9,7 +9,7 @@ const file = (text: string, mimeType = 'text/csv', fileName = 'leads.csv') => ({
 });
 
 function kore() {
-	return fakeKore(() => [200, [contact('n1', { firstName: 'john' }), contact('n2', { firstName: 'jane' })]]);
+	return scriptedKore(() => [200, [contact('n1', { firstName: 'john' }), contact('n2', { firstName: 'jane' })]]);
 }
 
 describe('Import CSV, run inside n8n\'s engine', () => {

@@ -1,25 +1,28 @@
 import { runWorkflow } from '../../../../helpers/engine';
-import { BASE, CREDENTIALS, contact, fakeKore, page } from '../../../../helpers/kore';
+import { fakeStream } from '../../../../helpers/fake-stream';
+import { BASE, CREDENTIALS, contact } from '../../../../helpers/kore';
 
 type Row = { id: string; lastName: string };
 
-/** Kore's bulk update where `unknown` ids fail; lists c1..c3 for merges. */
+/** Kore holding c1..c3 (for merges), its bulk update answering with `unknown` ids failed, in its other words. */
 function bulkKore(unknown: string[]) {
-	return fakeKore(({ method, body }) => {
-		if (method === 'GET') return [200, page(['c1', 'c2', 'c3'].map((id) => contact(id)), 0, 100, 3)];
+	const numbers = ['+919876543210', '+919876543211', '+919876543212'];
+	const stream = fakeStream(0, ['c1', 'c2', 'c3'].map((id, n) => contact(id, { cellPhone: { phoneNumber: numbers[n], countryCode: '+91', extension: '+' } })));
+	stream.beforeWrite = ({ body }) => {
 		const rows = body as Row[];
 		const ok = rows.filter((row) => !unknown.includes(row.id));
-		return [
-			200,
-			{
+		return {
+			status: 200,
+			body: {
 				totalRequested: rows.length,
 				successful: ok.length,
 				failed: rows.length - ok.length,
 				successfulRecords: ok.map((row) => ({ id: row.id, contact: contact(row.id, { ...row }) })),
 				failedRecords: rows.filter((row) => unknown.includes(row.id)).map((row) => ({ id: row.id, message: 'Contact not found' })),
 			},
-		];
-	});
+		};
+	};
+	return stream.seen;
 }
 
 const ITEMS = [

@@ -49,7 +49,8 @@ describe('Create or Update, run inside n8n\'s engine', () => {
 	});
 
 	test('several contacts have the number: the item fails and nothing changes', async () => {
-		const stream = fakeStream(10, [withNumber('a', '+919876543210'), withNumber('b', '+919876543210')]);
+		// two contacts with one number: Kore's API refuses that today, older data may still hold it
+		const stream = fakeStream(10, [withNumber('a', '+919876543210'), withNumber('b', '+919876543210', { asStored: true })]);
 		const { error } = await upsert({ phone: '9876543210', first: 'X' });
 		expect(error?.message).toBe('Item 0: 2 contacts have phone +919876543210: a, b');
 		expect(stream.count('POST') + stream.count('PUT')).toBe(0);
@@ -84,7 +85,7 @@ describe('Create or Update, run inside n8n\'s engine', () => {
 		const stream = fakeStream(120);
 		stream.beforeWrite = (request) => {
 			// another n8n worker (or the CRM's own integration) creates the number just before ours arrives
-			if (request.method === 'POST' && !stream.byId('elsewhere')) stream.contacts.push(withNumber('elsewhere', '+919555555555', { firstName: 'Other' }));
+			if (request.method === 'POST' && !stream.byId('elsewhere')) stream.add(withNumber('elsewhere', '+919555555555', { firstName: 'Other' }));
 		};
 		const { outputs, error } = await upsert({ phone: '9555555555', first: 'Mine', last: 'L', title: 'Mr' });
 		expect(error).toBeUndefined();

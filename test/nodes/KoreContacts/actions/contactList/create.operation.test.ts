@@ -25,7 +25,8 @@ describe('Contact List › Create', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(lines).toEqual(Array(2).fill(`POST /campaign/api/v2/public/{stream}/campaign/contactList/createContactList?accountId=acc-campaign-0001`));
-		expect(requests.map((r) => r.body)).toEqual([
+		// items are sent a few at a time (Concurrency): the order of arrival may vary
+		expect(requests.map((r) => r.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
 			{ name: 'Leads Gone Warm', description: 'Leads that answered', source: 'passiveApi', allowDuplicates: true },
 			{ name: 'Win-back', description: 'Customers who left', source: 'passiveApi', allowDuplicates: false },
 		]);
