@@ -10,112 +10,25 @@
  * the package, the "Kore (local demo)" credential and the example workflows are replaced on every start;
  * delete the folder for a clean start), records it in n8n's database as n8n's own install does, starts the
  * Kore server and then the editor. The one difference from the UI install: the files come from this
- * checkout's `npm pack` instead of the npm registry.
+ * checkout's `npm pack` instead of the npm registry. n8n itself comes from the n8n harness (scripts/n8n-harness),
+ * the demo data from scripts/demo/seed.js.
  *
  * Environment: N8N_PORT or PORT (editor, default 5678), KORE_PORT (local Kore server, default 5681).
  */
 const fs = require('node:fs');
 const os = require('node:os');
-const net = require('node:net');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
-const n8n = require('./e2e/n8n.js');
-const { startKoreServer, demoSeed } = require('./kore-server');
-const { localSeed } = require('./demo.js');
+const n8n = require('./n8n-harness');
+const { startKoreServer } = require('./kore-server');
+const { ROOT, DELETE_EXAMPLE, loadExamples, localSeed } = require('./demo/seed');
+const { say, portFromEnv, assertPortFree, followServerLog, watchEditor } = require('./demo/dev-session');
 
-const ROOT = path.resolve(__dirname, '..');
 const USER_FOLDER = path.join(ROOT, '.cache', 'dev-user');
-const EXAMPLES_DIR = path.join(ROOT, 'examples');
 const CREDENTIAL = { id: 'koreDemo', name: 'Kore (local demo)' };
-
-function say(text = '') {
-	process.stdout.write(text + '\n');
-}
-
-function portFromEnv(names, fallback) {
-	for (const name of names) {
-		const raw = (process.env[name] ?? '').trim();
-		if (raw === '') continue;
-		const port = Number(raw);
-		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} is not a port number`);
-		return port;
-	}
-	return fallback;
-}
-
-/** Resolves when nothing listens on 127.0.0.1:port; rejects with a readable message otherwise. */
-function assertPortFree(port, what, envNames) {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', () =>
-			reject(new Error(`Port ${port} (${what}) is already in use. Stop what uses it, or pick another port with ${envNames}.`)),
-		);
-		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-	});
-}
-
-/** `npm pack` into a temp dir; returns the tarball path. */
-function npmPack(destination) {
-	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], {
-			cwd: ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let out = '';
-		let err = '';
-		child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-		child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code !== 0) return reject(new Error(`npm pack failed (exit ${code}):\n${err}`));
-			try {
-				const [{ filename }] = JSON.parse(out.slice(out.indexOf('[')));
-				resolve(path.join(destination, filename));
-			} catch (error) {
-				reject(new Error(`could not read npm pack's output: ${error.message}\n${out}`));
-			}
-		});
-	});
-}
-
-/** The package's nodes as n8n records them: display name, name and latest version, from the build in dist/. */
-function packageNodes() {
-	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-	return (pkg.n8n?.nodes ?? []).map((file) => {
-		const exported = require(path.join(ROOT, file));
-		const NodeClass = Object.values(exported).find((value) => typeof value === 'function');
-		const { displayName, name, version } = new NodeClass().description;
-		return { displayName, name, version: Array.isArray(version) ? Math.max(...version) : version };
-	});
-}
-
-/** Every workflow in examples/, by file name. */
-function loadExamples() {
-	const examples = new Map();
-	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
-		examples.set(file, JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')));
-	}
-	return examples;
-}
 
 function seconds(since) {
 	return `${((Date.now() - since) / 1000).toFixed(1)} s`;
-}
-
-/** Prints each request the Kore server gets, as it arrives. Returns a stop function. */
-function followServerLog(server) {
-	const printed = new WeakSet();
-	const timer = setInterval(() => {
-		for (const r of server.requests.slice(-200)) {
-			if (printed.has(r)) continue;
-			printed.add(r);
-			const why = r.authError ? ` (${r.authError})` : r.rateLimited ? ' (rate limit)' : '';
-			const query = Object.keys(r.query ?? {}).length ? `?${new URLSearchParams(r.query)}` : '';
-			say(`[kore] ${new Date(r.at).toISOString().slice(11, 19)} ${r.method} ${r.path}${query} -> ${r.status ?? 'no answer'}${why}`);
-		}
-	}, 300);
-	return () => clearInterval(timer);
 }
 
 async function main() {
@@ -138,7 +51,7 @@ async function main() {
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kore-contacts-pack-'));
 	let installed;
 	try {
-		const tarball = await npmPack(packDir);
+		const tarball = await n8n.npmPack(packDir);
 		fs.mkdirSync(USER_FOLDER, { recursive: true });
 		installed = await n8n.installCommunityPackage(USER_FOLDER, tarball);
 	} finally {
@@ -148,9 +61,9 @@ async function main() {
 
 	// 3. the local Kore server (fixed port, demo data, Kore's rate limit of 60 requests per minute)
 	const examples = loadExamples();
-	const deleteExample = examples.get('delete-contact.json');
-	if (!deleteExample) throw new Error('examples/delete-contact.json is missing');
-	const seed = localSeed(demoSeed, deleteExample);
+	const deleteExample = examples.get(DELETE_EXAMPLE);
+	if (!deleteExample) throw new Error(`examples/${DELETE_EXAMPLE} is missing`);
+	const seed = localSeed(deleteExample);
 	const server = await startKoreServer({ ...seed, host: '127.0.0.1', port: korePort, rateLimit: { limit: 60, windowMs: 60_000 } });
 
 	let editor;
@@ -192,7 +105,7 @@ async function main() {
 		]);
 		await n8n.importWorkflow(env, [...examples.values()]);
 		// Settings → Community nodes lists the packages n8n's database records (the import above created it)
-		await n8n.recordCommunityPackage(USER_FOLDER, installed, packageNodes());
+		await n8n.recordCommunityPackage(USER_FOLDER, installed, n8n.packageNodes());
 
 		// 5. the editor; its log goes to a file, the terminal shows what Kore receives
 		const logFile = path.join(USER_FOLDER, 'n8n.log');
@@ -213,7 +126,7 @@ async function main() {
 		say('  3. Credentials > "Kore (local demo)" > Test: it reads one contact to prove the credential works.');
 		say('  4. Add a Kore Contacts node to a new workflow to see all its operations and options.');
 		say('  The other imported examples (from examples/) use the same credential:');
-		for (const [file, w] of examples) if (file !== 'delete-contact.json') say(`     - "${w.name}"`);
+		for (const [file, w] of examples) if (file !== DELETE_EXAMPLE) say(`     - "${w.name}"`);
 		say('');
 		say(`Local Kore server: ${server.url} (account ${seed.accountId}, stream ${seed.streamId},`);
 		say(`  ${seed.contacts.length} demo contacts, 60 requests per minute). Its requests are listed below as they arrive.`);
@@ -226,22 +139,6 @@ async function main() {
 		say(`\nnpm run dev FAILED: ${error && error.message ? error.message : error}`);
 		await shutdown(1);
 	}
-}
-
-/** Stops everything if the editor process ends on its own. */
-function watchEditor(editor, shutdown) {
-	const timer = setInterval(() => {
-		try {
-			process.kill(editor.pid, 0);
-		} catch {
-			clearInterval(timer);
-			say('\nThe n8n editor stopped unexpectedly. Last lines of its log:');
-			say(editor.output().split('\n').slice(-20).join('\n'));
-			void shutdown(1);
-		}
-	}, 2000);
-	timer.unref();
-	return () => clearInterval(timer);
 }
 
 main().catch((error) => {

@@ -15,7 +15,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { DEFAULT_OWNER } = require('./e2e/n8n.js');
+const { DEFAULT_OWNER } = require('./n8n-harness');
 
 const EDITOR_URL = (process.env.EDITOR_URL || 'http://localhost:5678').replace(/\/+$/, '');
 const OUT = path.resolve(process.argv[2] || path.join(__dirname, '..', '.cache', 'screenshots'));

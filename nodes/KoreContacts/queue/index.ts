@@ -81,6 +81,8 @@ export async function sharedState(logger: Logger, readSettings: () => QueueSetti
 			return LOCAL;
 		}
 		const { client, where } = await connect(settings);
+		// its failures reach the calls that made them (see Patience), which log an outage once
+		client.on('error', () => undefined);
 		const prefix = settings.prefix || 'bull';
 		const state = new RedisState(client, prefix, {
 			patience: new Patience(where, logger, queueTiming.redisWaitMs),

@@ -6,7 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { expectSignedByScenario, fromExample, n8n } from '../helpers';
+import { nodeOutput } from '../../../scripts/n8n-harness';
+import { expectSignedByScenario, fromExample } from '../helpers';
 import type { Scenario, ScenarioContext, ScenarioRun, WorkflowJson } from '../helpers';
 
 /** The list and campaign the examples name (scripts/kore-server's demo ids). */
@@ -22,7 +23,7 @@ function lines(run: ScenarioRun): string[] {
 	});
 }
 
-const output = (run: ScenarioRun, node: string, index = 0) => n8n.nodeOutput(run.result, node, index);
+const output = (run: ScenarioRun, node: string, index = 0) => nodeOutput(run.result, node, index);
 
 const v2 = (run: ScenarioRun, path: string, query = '') => `/campaign/api/v2/public/{s}/campaign/${path}?accountId=${run.account.accountId}${query}`;
 const ADD = 'POST /api/1.1/public/{s}/campaign/contactList/addContacts';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- memory`: what one read of a 20,000-contact stream costs in memory, in one n8n process (the
+ * `npm run bench -- memory` (and part of `npm run bench`): what one read of a 20,000-contact stream costs in memory, in one n8n process (the
  * lookup layer keeps the read for the executions it answers) and in n8n's Redis (queue mode publishes it for
  * the other workers), against the contacts themselves: their JSON as Kore lists them, and the same contacts
  * parsed and held in an array. Prints figures; asserts nothing.
@@ -21,7 +21,7 @@ function settle() {
 async function startServer() {
 	const child = spawn(
 		process.execPath,
-		[path.join(__dirname, 'kore-server/cli.js'), '--port', '0', '--client-secret', SECRET, '--log-limit', '0', '--seed', String(CONTACTS), '--rate-limit', 'off'],
+		[path.join(__dirname, '..', 'kore-server/cli.js'), '--port', '0', '--client-secret', SECRET, '--log-limit', '0', '--seed', String(CONTACTS), '--rate-limit', 'off'],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const info = await new Promise((resolve, reject) => {
@@ -36,14 +36,17 @@ async function startServer() {
 	return { ...info, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
 }
 
-async function main() {
-	if (typeof global.gc !== 'function') {
-		// re-run with the garbage collector exposed, so heap figures are of live objects only
-		const child = spawn(process.execPath, ['--expose-gc', __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-		child.on('exit', (code) => process.exit(code ?? 1));
-		return;
-	}
-	const { startRedis } = require('./e2e/services');
+/** Runs the measurement in a child Node with the garbage collector exposed, so heap figures are of live objects only. */
+function readMemory() {
+	console.log('\nMemory of one read');
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, ['--expose-gc', __filename], { stdio: 'inherit' });
+		child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the memory measurement exited with ${code}`))));
+	});
+}
+
+async function measure() {
+	const { startRedis } = require('../n8n-harness/services');
 	const { Redis } = require('ioredis');
 	const redis = await startRedis();
 	const server = await startServer();
@@ -54,9 +57,9 @@ async function main() {
 		// n8n has queued execution 100: a read answers it, so the worker keeps the read (and publishes it)
 		await client.set(`${prefix}:jobs:id`, 1);
 		await client.hset(`${prefix}:jobs:1`, 'data', JSON.stringify({ workflowId: 'wf', executionId: '100' }));
-		const { runWorkflow } = require('./lib/engine');
-		const { KoreContacts } = require('../dist/nodes/KoreContacts/KoreContacts.node.js');
-		const { KoreContactsApi } = require('../dist/credentials/KoreContactsApi.credentials.js');
+		const { runWorkflow } = require('../lib/engine');
+		const { KoreContacts } = require('../../dist/nodes/KoreContacts/KoreContacts.node.js');
+		const { KoreContactsApi } = require('../../dist/credentials/KoreContactsApi.credentials.js');
 		const credentials = { host: server.url, accountId: server.accountId, clientId: server.clientId, clientSecret: SECRET, requestsPerMinute: 1_000_000, testStreamId: server.streamId };
 		const workflow = {
 			nodes: [
@@ -105,7 +108,11 @@ async function main() {
 	}
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+module.exports = { readMemory };
+
+if (require.main === module) {
+	measure().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+}

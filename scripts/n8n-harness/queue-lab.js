@@ -1,29 +1,35 @@
 'use strict';
 /**
  * The queue-mode lab, shared by test/e2e/queue-mode.e2e.ts and `npm run bench -- queue`: this package installed
- * into one n8n user folder, PostgreSQL as n8n's database and Redis as its queue (scripts/e2e/services.js), the
+ * into one n8n user folder, PostgreSQL as n8n's database and Redis as its queue (services.js), the
  * local Kore server (in this process) on a scaled rate limit, and three published webhook workflows
  * ("contact deleted" -> Delete by phone, "contact changed" -> Update by phone, "contact upserted" ->
  * Create or Update). `runCluster()` starts n8n as one process (regular mode) or as main + K workers (queue
- * mode) on that same database, and the `fire*` helpers send concurrent webhook events and say what happened.
+ * mode) on that same database, and `fire` / `deleteBurst` send concurrent webhook events and say what happened
+ * to each: an event that failed is told by why (`whyFailed`: the node's error, the answer n8n gave, or the
+ * client's error, e.g. its timeout), so a loss under load can be told apart from a loss by the node.
  *
  * Every webhook workflow ends in a Set node that adds `executionId` ({{ $execution.id }}) to the response, so
  * each event can be matched to the worker that ran it (startCluster's executionsByWorker()).
  *
+ * n8n must be installed first (ensureN8n: the e2e suite's jest globalSetup, the bench at its start).
  * Runs on Node 24 (npm scripts). Node built-ins only, plus this repository's scripts.
  */
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
 const crypto = require('node:crypto');
-const { execFile } = require('node:child_process');
-const { promisify } = require('node:util');
+const http = require('node:http');
 
-const n8n = require('./n8n');
+const { installedN8n } = require('./install');
+const { createUserFolder, baseEnv } = require('./user-folder');
+const { npmPack, installCommunityPackage } = require('./community-package');
+const { importCredentials, importWorkflow, publishWorkflow } = require('./cli');
+const { postgresEnv, queueEnv, startCluster } = require('./cluster');
+const { seconds } = require('./processes');
 const { startServices } = require('./services');
 const { startKoreServer, demoSeed } = require('../kore-server');
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_TYPE = 'n8n-nodes-kore-contacts.koreContacts';
 /** Kore's 60 requests per minute per account, on the bench's scaled clock (x10). */
 const LIMIT = 60;
@@ -32,18 +38,9 @@ const PATHS = { delete: 'kore-contact-deleted', update: 'kore-contact-changed', 
 
 /** @typedef {(line: string) => void} LogFn */
 
-/** `npm pack` of the project (dist/ must be built) into `destination`. @param {string} destination */
-async function npmPack(destination) {
-	const { stdout } = await promisify(execFile)('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], {
-		cwd: ROOT,
-		maxBuffer: 16 * 1024 * 1024,
-	});
-	const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('[')));
-	return path.join(destination, filename);
-}
-
 /**
  * Webhook (POST /webhook/<path>, answers when the run ends) -> Kore Contacts -> Set (adds executionId).
+ * The answer is the Set node's item: the node's output, or its error as `{ error, details }`.
  * @param {string} id @param {string} webhookPath @param {Record<string, unknown>} parameters
  * @param {{ id: string, name: string }} credential
  */
@@ -69,6 +66,9 @@ function webhookWorkflow(id, webhookPath, parameters, credential) {
 				position: [220, 0],
 				parameters: { resource: 'contact', ...parameters },
 				credentials: { koreContactsApi: credential },
+				// a failed item goes on to the answer as { error, details } (HTTP 200): the event's answer then says what
+				// the node reported, where n8n would only answer 500 "Error in workflow"
+				onError: 'continueRegularOutput',
 			},
 			{
 				id: `${id}-set`,
@@ -100,7 +100,7 @@ function webhookWorkflow(id, webhookPath, parameters, credential) {
 async function createLab(options = {}) {
 	const log = options.log ?? (() => {});
 	const size = options.contacts ?? 400;
-	await n8n.ensureN8n({ log });
+	installedN8n();
 	/** @type {Array<() => Promise<void> | void>} */
 	const cleanup = [];
 	const close = async () => {
@@ -135,14 +135,14 @@ async function createLab(options = {}) {
 		const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kore-contacts-pack-'));
 		cleanup.push(() => fs.rmSync(packDir, { recursive: true, force: true }));
 		const tarball = await npmPack(packDir);
-		const userFolder = n8n.createUserFolder();
+		const userFolder = createUserFolder();
 		if (!process.env.E2E_KEEP) cleanup.push(() => fs.rmSync(userFolder, { recursive: true, force: true }));
-		await n8n.installCommunityPackage(userFolder, tarball);
+		await installCommunityPackage(userFolder, tarball);
 
 		const database = services.postgres.createDatabase('n8n');
-		const env = { ...n8n.baseEnv(userFolder), ...n8n.postgresEnv(services.postgres, database) };
+		const env = { ...baseEnv(userFolder), ...postgresEnv(services.postgres, database) };
 		const credential = { id: 'cred-queue-lab', name: 'queue lab' };
-		await n8n.importCredentials(env, [
+		await importCredentials(env, [
 			{
 				...credential,
 				type: 'koreContactsApi',
@@ -183,9 +183,9 @@ async function createLab(options = {}) {
 				credential,
 			),
 		];
-		await n8n.importWorkflow(env, workflows);
-		for (const w of workflows) await n8n.publishWorkflow(env, w.id);
-		log(`[lab] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${size} contacts, Kore limit ${LIMIT} per ${WINDOW_MS / 1000} s, n8n DB on PostgreSQL`);
+		await importWorkflow(env, workflows);
+		for (const w of workflows) await publishWorkflow(env, w.id);
+		log(`[lab] ready in ${seconds(Date.now() - t0)}: ${size} contacts, Kore limit ${LIMIT} per ${WINDOW_MS / 1000} s, n8n DB on PostgreSQL`);
 
 		let clusters = 0;
 		return {
@@ -200,8 +200,8 @@ async function createLab(options = {}) {
 			 * @param {{ workers: number, concurrency?: number }} opts
 			 */
 			startCluster: async (opts) => {
-				const env2 = opts.workers > 0 ? { ...env, ...n8n.queueEnv(services.redis, `bull${++clusters}`) } : env;
-				return await n8n.startCluster(env2, { workers: opts.workers, concurrency: opts.concurrency, webhookPaths: Object.values(PATHS), log: process.env.E2E_VERBOSE ? log : undefined });
+				const env2 = opts.workers > 0 ? { ...env, ...queueEnv(services.redis, `bull${++clusters}`) } : env;
+				return await startCluster(env2, { workers: opts.workers, concurrency: opts.concurrency, webhookPaths: Object.values(PATHS), log: process.env.E2E_VERBOSE ? log : undefined });
 			},
 			close,
 		};
@@ -212,30 +212,96 @@ async function createLab(options = {}) {
 }
 
 /**
- * POSTs every body to the webhook at once; resolves when all answered.
+ * @typedef {{ status: number, json: any, text: string, ms: number }} Answer
+ *   status: n8n's HTTP status, 0 when no answer came; text: n8n's answer, or the client's error when none came;
+ *   ms: from the burst's start until the answer (or the error) came.
+ */
+
+/**
+ * How long an event waits for n8n's answer before the client gives up: stated here, far beyond a burst (about
+ * 30 s on an idle machine, 224 s seen on a machine loaded many times over), so that a slow machine makes a
+ * burst slow rather than lossy. (Node's fetch would give up after its own 300 s, unsaid.)
+ */
+const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * POSTs `body` as JSON on a connection of its own (no keep-alive: a reused socket the server is closing would
+ * fail an event for nothing); resolves with n8n's answer, rejects when none came (the error says why).
+ * @param {string} url @param {unknown} body @returns {Promise<{ status: number, text: string }>}
+ */
+function postJson(url, body) {
+	const data = JSON.stringify(body);
+	const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
+	return new Promise((resolve, reject) => {
+		const req = http.request(url, { method: 'POST', headers, agent: false, timeout: ANSWER_TIMEOUT_MS }, (res) => {
+			let text = '';
+			res.setEncoding('utf8').on('data', (d) => (text += d));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+			res.on('error', reject);
+		});
+		req.on('timeout', () => req.destroy(new Error(`the client's timeout: no answer within ${seconds(ANSWER_TIMEOUT_MS)}`)));
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+/**
+ * POSTs every body to the webhook at once; resolves when all answered (or failed).
  * @param {string} url the cluster's base URL @param {'delete' | 'update' | 'upsert'} kind @param {object[]} bodies
- * @returns {Promise<{ wallMs: number, answers: Array<{ status: number, json: any, text: string }> }>}
+ * @returns {Promise<{ wallMs: number, answers: Answer[] }>}
  */
 async function fire(url, kind, bodies) {
 	const started = performance.now();
 	const answers = await Promise.all(
 		bodies.map(async (body) => {
 			try {
-				const res = await fetch(`${url}/webhook/${PATHS[kind]}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-				const text = await res.text();
+				const { status, text } = await postJson(`${url}/webhook/${PATHS[kind]}`, body);
 				let json;
 				try {
 					json = JSON.parse(text);
 				} catch {
 					json = undefined;
 				}
-				return { status: res.status, json, text };
+				return { status, json, text, ms: performance.now() - started };
 			} catch (error) {
-				return { status: 0, json: undefined, text: String(error) };
+				const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+				const text = `${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`;
+				return { status: 0, json: undefined, text, ms: performance.now() - started };
 			}
 		}),
 	);
 	return { wallMs: performance.now() - started, answers };
+}
+
+/** @param {Answer} a */
+const answered200 = (a) => a.status === 200;
+
+/**
+ * Why an event failed, undefined when it did not: no answer (with the client's error, e.g. its timeout), the
+ * node's error (the answer's `error` and `details`: the workflow continues on the node's failure), or another
+ * answer than `ok` wants (default: HTTP 200), e.g. a webhook n8n has not registered yet (404) or an n8n short
+ * of database connections (500 with the database's error).
+ * @param {Answer} answer @param {(answer: Answer) => boolean} [ok]
+ * @returns {string | undefined}
+ */
+function whyFailed(answer, ok = answered200) {
+	const oneLine = (/** @type {string} */ text) => text.replace(/\s+/g, ' ').trim().slice(0, 200);
+	if (answer.status === 0) return `no answer (client: ${answer.text})`;
+	if (answer.json?.error !== undefined) return `the node failed: ${oneLine([answer.json.error, answer.json.details].filter(Boolean).join(' / '))}`;
+	if (ok(answer)) return undefined;
+	return `n8n answered HTTP ${answer.status}: ${oneLine(answer.text)}`;
+}
+
+/**
+ * Every failed event, as "event <n> after <s>: <why>" (see whyFailed), in the order sent.
+ * @param {Answer[]} answers @param {(answer: Answer) => boolean} [ok]
+ * @returns {string[]}
+ */
+function failures(answers, ok) {
+	return answers.flatMap((a, i) => {
+		const why = whyFailed(a, ok);
+		return why ? [`event ${i + 1} after ${seconds(a.ms)}: ${why}`] : [];
+	});
 }
 
 /**
@@ -263,9 +329,10 @@ function tally(names) {
 /**
  * The issue's burst: `events` concurrent "contact deleted" events, one per contact (the first `events` of the
  * stream), through Delete by phone. Resets the Kore server first (all contacts active, empty log, fresh rate
- * window). Reports wall time, Kore's requests and 429s, what was lost, and which worker ran what.
+ * window). Reports wall time, Kore's requests and 429s, what was lost, which events failed and why (an answer
+ * other than the deleted contact, or none), and which worker ran what.
  * @param {Awaited<ReturnType<typeof createLab>>} lab
- * @param {Awaited<ReturnType<typeof n8n.startCluster>>} cluster
+ * @param {Awaited<ReturnType<typeof startCluster>>} cluster
  * @param {{ events?: number }} [options]
  */
 async function deleteBurst(lab, cluster, options = {}) {
@@ -280,7 +347,8 @@ async function deleteBurst(lab, cluster, options = {}) {
 	const targetIds = new Set(targets.map((c) => c.id));
 	const notDeleted = targets.filter((c) => after.get(c.id) !== 'INACTIVE').map((c) => c.id);
 	const wronglyDeleted = [...after].filter(([id, status]) => status === 'INACTIVE' && !targetIds.has(id)).map(([id]) => id);
-	const failedEvents = answers.filter((a) => a.status !== 200 || a.json?.status !== 'INACTIVE');
+	/** @param {Answer} a */
+	const deleted = (a) => a.status === 200 && a.json?.status === 'INACTIVE';
 	const requests = lab.server.requests;
 	return {
 		events,
@@ -293,10 +361,12 @@ async function deleteBurst(lab, cluster, options = {}) {
 		deletes: requests.filter((r) => r.method === 'DELETE' && r.status !== 429).length,
 		notDeleted,
 		wronglyDeleted,
-		failedEvents: failedEvents.map((a) => `${a.status} ${a.text.slice(0, 200)}`),
+		failedEvents: failures(answers, deleted),
+		/** how many events failed for each reason (whyFailed) */
+		failureReasons: tally(answers.flatMap((a) => whyFailed(a, deleted) ?? [])),
 		lost: notDeleted.length + wronglyDeleted.length,
 		byWorker: tally(workerOf(cluster, answers)),
 	};
 }
 
-module.exports = { createLab, fire, deleteBurst, workerOf, tally, LIMIT, WINDOW_MS, PATHS };
+module.exports = { createLab, fire, whyFailed, failures, deleteBurst, workerOf, LIMIT, WINDOW_MS, PATHS };

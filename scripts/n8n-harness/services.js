@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Throw-away Redis and PostgreSQL servers for the queue-mode e2e suite and `npm run bench -- queue`.
+ * Throw-away Redis and PostgreSQL servers for the queue-mode e2e suite, `npm run bench -- queue` and the unit
+ * tests of the node's queue-mode coordination (test/helpers/redis.ts).
  *
  * Each server runs as a child of this process on a random free port of 127.0.0.1, with its data in a new temp
  * directory, and `stop()` ends it and removes the directory. Nothing is persisted, nothing is shared with a
@@ -21,21 +22,9 @@ const path = require('node:path');
 const net = require('node:net');
 const { spawn, execFileSync } = require('node:child_process');
 
-/** @typedef {(message: string) => void} LogFn */
+const { freePort, run, startDaemon } = require('./processes');
 
-/** @returns {Promise<number>} a free TCP port on 127.0.0.1 (the OS picks one; we close it again) */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
+/** @typedef {import('./processes').LogFn} LogFn */
 
 /** @param {string} name @returns {string | undefined} the program's path on PATH */
 function onPath(name) {
@@ -51,6 +40,9 @@ function onPath(name) {
 	}
 	return undefined;
 }
+
+/** How a server is started and stopped (startDaemon): ready within 30 s, asked every 50 ms, killed 10 s after stop(). */
+const SERVER = Object.freeze({ timeoutMs: 30_000, pollMs: 50, stopGraceMs: 10_000, timeoutSignal: /** @type {NodeJS.Signals} */ ('SIGKILL') });
 
 const INSTALL_HINT = 'run .ci/install-services (Debian: apt-get install -y redis-server postgresql)';
 
@@ -78,48 +70,6 @@ function findPostgresBinDir() {
 		if (['initdb', 'postgres', 'psql'].every((p) => fs.existsSync(path.join(dir, p)))) return dir;
 	}
 	throw new Error(`PostgreSQL (initdb, postgres, psql) is not installed: ${INSTALL_HINT}`);
-}
-
-/**
- * Spawns a long-running server. Resolves once `isReady(output)` is true; rejects if it exits first or after
- * `timeoutMs`. The child is killed if this process exits without stop().
- * @param {string} cmd @param {string[]} args
- * @param {{ name: string, isReady: (output: string) => boolean | Promise<boolean>, timeoutMs?: number, env?: NodeJS.ProcessEnv, cwd?: string, uid?: number, gid?: number }} opts
- */
-async function startDaemon(cmd, args, opts) {
-	const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd, uid: opts.uid, gid: opts.gid });
-	let output = '';
-	child.stdout.setEncoding('utf8').on('data', (d) => (output += d));
-	child.stderr.setEncoding('utf8').on('data', (d) => (output += d));
-	let exited = false;
-	/** @type {Promise<void>} */
-	const closed = new Promise((resolve) => child.on('close', () => resolve()));
-	closed.then(() => (exited = true));
-	const onExit = () => child.kill('SIGKILL');
-	process.on('exit', onExit);
-	const stop = async (/** @type {NodeJS.Signals} */ signal = 'SIGTERM') => {
-		if (!exited) {
-			child.kill(signal);
-			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-			await closed;
-			clearTimeout(timer);
-		}
-		process.off('exit', onExit);
-	};
-	const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-	for (;;) {
-		if (exited) {
-			process.off('exit', onExit);
-			throw new Error(`${opts.name} exited before it was ready:\n${output.split('\n').slice(-20).join('\n')}`);
-		}
-		if (await opts.isReady(output)) break;
-		if (Date.now() > deadline) {
-			await stop('SIGKILL');
-			throw new Error(`${opts.name} was not ready after ${opts.timeoutMs ?? 30_000} ms:\n${output.split('\n').slice(-20).join('\n')}`);
-		}
-		await new Promise((r) => setTimeout(r, 50));
-	}
-	return { pid: child.pid, output: () => output, stop };
 }
 
 /**
@@ -171,15 +121,10 @@ async function startRedis({ log = () => {} } = {}) {
 					'--logfile', '',
 				],
 				{
+					...SERVER,
 					name: 'redis-server',
 					cwd: dir,
-					isReady: async () => {
-						try {
-							return (await redisCommand(port, ['PING'])).startsWith('+PONG');
-						} catch {
-							return false;
-						}
-					},
+					isReady: async () => (await redisCommand(port, ['PING'])).startsWith('+PONG'),
 				},
 			);
 			log(`[services] redis-server on 127.0.0.1:${port} (pid ${daemon.pid}, ${Date.now() - t0} ms)`);
@@ -233,8 +178,8 @@ async function startPostgres({ log = () => {} } = {}) {
 	const dataDir = path.join(dir, 'data');
 	try {
 		if (asUser) await fsp.chown(dir, asUser.uid, asUser.gid);
-		const init = await runAsync(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { cwd: dir, ...spawnAs });
-		if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}): ${init.output}`);
+		const init = await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { cwd: dir, ...spawnAs });
+		if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}): ${init.stdout}${init.stderr}`);
 		const tInit = Date.now() - t0;
 		for (let attempt = 1; ; attempt++) {
 			const port = await freePort();
@@ -252,12 +197,13 @@ async function startPostgres({ log = () => {} } = {}) {
 			];
 			try {
 				const daemon = await startDaemon(path.join(binDir, 'postgres'), pargs, {
+					...SERVER,
 					name: 'postgres',
 					cwd: dir,
 					...spawnAs,
 					// "database system is ready to accept connections" is logged at level LOG, below our
 					// log_min_messages: ask pg_isready instead
-					isReady: () => isReady(binDir, port),
+					isReady: () => pgIsReady(binDir, port),
 				});
 				log(`[services] PostgreSQL on 127.0.0.1:${port} (pid ${daemon.pid}, initdb ${tInit} ms, ready after ${Date.now() - t0} ms)`);
 				/** @param {string} sql */
@@ -297,23 +243,8 @@ async function startPostgres({ log = () => {} } = {}) {
 	}
 }
 
-/**
- * @param {string} cmd @param {string[]} args @param {import('node:child_process').SpawnOptions} opts
- * @returns {Promise<{ code: number | null, output: string }>}
- */
-function runAsync(cmd, args, opts) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		child.stdout?.setEncoding('utf8').on('data', (d) => (output += d));
-		child.stderr?.setEncoding('utf8').on('data', (d) => (output += d));
-		child.on('error', reject);
-		child.on('close', (code) => resolve({ code, output }));
-	});
-}
-
 /** @param {string} binDir @param {number} port */
-function isReady(binDir, port) {
+function pgIsReady(binDir, port) {
 	return new Promise((resolve) => {
 		const child = spawn(path.join(binDir, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-q'], { stdio: 'ignore' });
 		child.on('close', (code) => resolve(code === 0));
@@ -341,10 +272,10 @@ async function startServices(options = {}) {
 	};
 }
 
-module.exports = { startRedis, startPostgres, startServices, freePort, findPostgresBinDir, findRedis };
+module.exports = { startRedis, startPostgres, startServices, findPostgresBinDir, findRedis };
 
 if (require.main === module) {
-	// smoke test: node scripts/e2e/services.js
+	// smoke test: node_modules/.bin/node scripts/n8n-harness/services.js
 	(async () => {
 		const t = Date.now();
 		const s = await startServices({ log: (l) => console.log(l) });
