@@ -13,6 +13,7 @@
  *   npm run bench -- lookups 3000/40 20000/500   # the same, with chosen S/N pairs
  *   BENCH_LOG=1 npm run bench -- lookups         # … printing the node's log lines (scans, pacing) as they come
  *   npm run bench -- memory       # only what one read of 20,000 contacts holds, in one process and in n8n's Redis
+ *   npm run bench -- trigger      # only the Kore Contacts Trigger's figures (requests per poll, a poll beside a burst)
  *   npm run bench -- queue        # only the queue-mode figures: the same burst of webhook events through a REAL
  *                                 # n8n (scripts/n8n-harness/queue-lab.js) as one process and as main + 1, 2, 3
  *                                 # workers (needs redis-server and PostgreSQL: .ci/install-services; n8n in
@@ -52,6 +53,7 @@ async function main() {
 	await require('./bench/cpu').cpuPerItem(QUICK ? 500 : 2000);
 	await lookups([]);
 	await require('./bench/read-memory').readMemory();
+	await require('./bench/trigger').benchTrigger();
 
 	console.log('\nSummary');
 	console.table(rows);
@@ -68,7 +70,11 @@ async function all() {
 	await queueMode();
 }
 
-const only = { queue: queueMode, memory: () => require('./bench/read-memory').readMemory() }[ARGS[0]];
+const only = {
+	queue: queueMode,
+	memory: () => require('./bench/read-memory').readMemory(),
+	trigger: () => require('./bench/trigger').benchTrigger(),
+}[ARGS[0]];
 (only ? only() : all()).then(
 	() => process.exit(0),
 	(error) => {

@@ -6,12 +6,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { NodeHelpers } from 'n8n-workflow';
-import type { INode, INodeParameters } from 'n8n-workflow';
+import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { KoreContacts } from '../nodes/KoreContacts/KoreContacts.node';
+import { KoreContactsTrigger } from '../nodes/KoreContactsTrigger/KoreContactsTrigger.node';
+
+// n8n-core's node loader adds these to a poller's parameters; not exported from its index
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { commonPollingParameters } = require('n8n-core/dist/nodes-loader/constants') as { commonPollingParameters: INodeProperties[] };
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
-const description = new KoreContacts().description;
+/** Each node type's description, with the parameters n8n's node loader adds (a poller's Poll Times). */
+const descriptions = Object.fromEntries(
+	[new KoreContacts(), new KoreContactsTrigger()].map((type) => [
+		`n8n-nodes-kore-contacts.${type.description.name}`,
+		{ ...type.description, properties: [...(type.description.polling ? commonPollingParameters : []), ...type.description.properties] },
+	]),
+);
 const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
 
 describe('examples/', () => {
@@ -25,18 +36,20 @@ describe('examples/', () => {
 				'bulk-delete-list.json',
 				'crm-segment-to-campaign.json',
 				'campaign-outcomes-to-crm.json',
+				'kore-contact-created-to-crm.json',
 			]),
 		);
 	});
 
-	test.each(files)('%s: its Kore Contacts nodes are valid for the node as it is', (file) => {
+	test.each(files)('%s: its Kore Contacts (Trigger) nodes are valid for the node as it is', (file) => {
 		const workflow = JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as { id: string; nodes: INode[] };
 		expect(workflow.id.length).toBeLessThanOrEqual(21); // n8n import:workflow's limit
-		const koreNodes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-kore-contacts.koreContacts');
+		const koreNodes = workflow.nodes.filter((node) => node.type in descriptions);
 		expect(koreNodes.length).toBeGreaterThan(0);
 		for (const node of koreNodes) {
 			expect(node.typeVersion).toBe(1);
 			expect(Object.keys(node.credentials ?? {})).toEqual(['koreContactsApi']);
+			const description = descriptions[node.type];
 			const resolved = NodeHelpers.getNodeParameters(description.properties, node.parameters, true, false, node, description);
 			const known = new Set(description.properties.map((property) => property.name));
 			expect(Object.keys(node.parameters).filter((name) => !known.has(name))).toEqual([]);

@@ -133,6 +133,10 @@ describe('the npm pack tarball', () => {
 				'dist/credentials/KoreContactsApi.credentials.js',
 				'dist/nodes/KoreContacts/KoreContacts.node.js',
 				'dist/nodes/KoreContacts/KoreContacts.node.json',
+				'dist/nodes/KoreContactsTrigger/KoreContactsTrigger.node.js',
+				'dist/nodes/KoreContactsTrigger/KoreContactsTrigger.node.json',
+				'dist/nodes/KoreContactsTrigger/kore.svg',
+				'dist/nodes/KoreContactsTrigger/kore.dark.svg',
 				'dist/nodes/KoreContacts/kore.svg',
 				'dist/nodes/KoreContacts/kore.dark.svg',
 			]),
@@ -206,7 +210,7 @@ describe('the package in n8n', () => {
 		const loader = new PackageDirectoryLoader(pkgDir);
 		await loader.loadAll();
 		expect(loader.packageName).toBe(PACKAGE_NAME);
-		expect(Object.keys(loader.nodeTypes)).toEqual(['koreContacts']);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['koreContacts', 'koreContactsTrigger']);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['koreContactsApi']);
 
 		const node = loader.nodeTypes.koreContacts.type.description as unknown as Record<string, unknown>;
@@ -228,12 +232,21 @@ describe('the package in n8n', () => {
 		for (const file of ['kore.svg', 'kore.dark.svg']) {
 			expect(existsSync(path.join(pkgDir, 'dist/nodes/KoreContacts', file))).toBe(true);
 		}
+
+		const trigger = loader.nodeTypes.koreContactsTrigger.type.description as unknown as Record<string, unknown>;
+		expect(trigger).toEqual(expect.objectContaining({ displayName: 'Kore Contacts Trigger', polling: true, inputs: [] }));
+		expect(trigger.codex).toEqual(expect.objectContaining({ categories: expect.arrayContaining(['Communication']) }));
+		expect(trigger.iconUrl).toEqual({
+			light: `icons/${PACKAGE_NAME}/dist/nodes/KoreContactsTrigger/kore.svg`,
+			dark: `icons/${PACKAGE_NAME}/dist/nodes/KoreContactsTrigger/kore.dark.svg`,
+		});
 	});
 
 	test('index.js exports the node and credential classes', () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const exported = require(path.join(pkgDir, 'index.js'));
 		expect(new exported.KoreContacts().description.name).toBe('koreContacts');
+		expect(new exported.KoreContactsTrigger().description.name).toBe('koreContactsTrigger');
 		expect(new exported.KoreContactsApi().name).toBe('koreContactsApi');
 	});
 
@@ -271,7 +284,12 @@ describe('the package in n8n', () => {
 			}),
 		);
 		expect(out).toEqual({
-			loaded: ['dist/bundle.js', 'dist/credentials/KoreContactsApi.credentials.js', 'dist/nodes/KoreContacts/KoreContacts.node.js'],
+			loaded: [
+				'dist/bundle.js',
+				'dist/credentials/KoreContactsApi.credentials.js',
+				'dist/nodes/KoreContacts/KoreContacts.node.js',
+				'dist/nodes/KoreContactsTrigger/KoreContactsTrigger.node.js',
+			],
 			definePacer: ['dist/bundle.js'],
 			definePacerMap: 1,
 			sameModule: true,

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeListSearchResult, INodeType, IRun, IRunData } from 'n8n-workflow';
+import type { Logger, ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeListSearchResult, INodeType, IRun, IRunData } from 'n8n-workflow';
 
 export interface LogLine {
 	level: string;
@@ -48,5 +48,11 @@ export function applyCredentialDefaults(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
 ): ICredentialDataDecryptedObject;
+
+/** What n8n's additional data holds for a node in this process: the one credential, and n8n's URLs. */
+export function baseAdditionalData(credentialType: ICredentialType, credentials: ICredentialDataDecryptedObject): IDataObject;
+
+/** A logger (n8n's Logger shape) that keeps what nodes log in `lines`, and optionally prints it. */
+export function captureLogger(lines: LogLine[], print?: (level: string, message: string) => void): Logger;
 
 export const MANUAL_TRIGGER: string;

@@ -99,6 +99,21 @@ class SingleCredentialHelper extends ICredentialsHelper {
 	}
 }
 
+/** What n8n's additional data holds for a node in this process: the one credential, and n8n's URLs. */
+function baseAdditionalData(credentialType, credentials) {
+	return {
+		credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+		userId: 'user',
+	};
+}
+
 /** `{ json, binary? }` rather than a plain JSON object. */
 function isExecutionData(item) {
 	return item !== null && typeof item === 'object' && typeof item.json === 'object' && Object.keys(item).every((key) => ['json', 'binary'].includes(key));
@@ -140,20 +155,7 @@ async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, i
 	Container.set(Logger, captureLogger(logs, print));
 	const hooks = new ExecutionLifecycleHooks('manual', 'execution', { ...data, id: instance.id });
 	const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', resolve));
-	const additionalData = {
-		hooks,
-		credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
-		currentNodeParameters: undefined,
-		executionId,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		variables: {},
-		userId: 'user',
-	};
+	const additionalData = { ...baseAdditionalData(credentialType, credentials), hooks, currentNodeParameters: undefined, executionId };
 	const running = new WorkflowExecute(additionalData, 'manual').run({ workflow: instance, pinData });
 	void cancel?.then(() => running.cancel());
 	await running.catch(() => undefined);
@@ -198,14 +200,7 @@ async function searchList(workflow, nodeName, method, filter, { nodeTypes, crede
 	const node = instance.getNode(nodeName);
 	if (!node) throw new Error(`The workflow has no node "${nodeName}"`);
 	Container.set(Logger, captureLogger([]));
-	const additionalData = {
-		credentialsHelper: new SingleCredentialHelper(credentialType, credentials),
-		currentNodeParameters: node.parameters,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		variables: {},
-		userId: 'user',
-	};
+	const additionalData = { ...baseAdditionalData(credentialType, credentials), currentNodeParameters: node.parameters };
 	const context = new LoadOptionsContext(instance, node, additionalData, `parameters.${method}`);
 	const search = nodeTypes[node.type]?.methods?.listSearch?.[method];
 	if (typeof search !== 'function') throw new Error(`${node.type} has no listSearch method "${method}"`);
@@ -218,4 +213,4 @@ function nodeOutputs(result, nodeName) {
 	return (first?.data?.main ?? []).map((items) => items ?? []);
 }
 
-module.exports = { runWorkflow, searchList, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, MANUAL_TRIGGER };
+module.exports = { runWorkflow, searchList, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, baseAdditionalData, captureLogger, MANUAL_TRIGGER };

@@ -234,9 +234,8 @@ describe('the credential Test, run the way n8n runs it', () => {
 			"Could not reach Kore at https://eu-platform.kore.ai: no server with this name was found. Kore's regional addresses exist, so check this n8n's internet access and DNS.",
 		],
 	])('a name that is not found, for %s: what to check, once, without the raw error code', async (_, fields, message) => {
-		const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
-		nock('customHost' in fields ? fields.customHost : fields.host).get(/.*/).query(true).replyWithError(notFound);
-		const result = await runCredentialTest({ ...withStream, ...fields });
+		networkFailure('GET', /.*/, 'ENOTFOUND', { host: 'customHost' in fields ? fields.customHost : fields.host });
+		const result = await runCredentialTest({ ...withStream(), ...fields });
 		expect(result).toEqual({ status: 'Error', kind: 'host', message });
 	});
 

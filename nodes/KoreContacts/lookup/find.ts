@@ -1,8 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { storedPhone } from '../helpers/phone';
-import type { KoreClient } from '../transport';
+import type { KoreClient, KoreContext } from '../transport';
 import type { StreamState } from './knowledge';
 import { isActive } from './order';
 import { knownDeleted, newest, phoneOwners } from './others';
@@ -21,7 +21,7 @@ export class Finder {
 	private closed = false;
 
 	constructor(
-		protected readonly ctx: IExecuteFunctions,
+		protected readonly ctx: KoreContext,
 		protected readonly client: KoreClient,
 	) {
 		this.asked = this.position();

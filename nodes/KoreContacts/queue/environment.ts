@@ -19,6 +19,8 @@ export interface QueueSettings {
 	tls?: string;
 	clusterNodes?: string;
 	prefix?: string;
+	/** n8n's own Redis key prefix (N8N_REDIS_KEY_PREFIX, default n8n): its multi-main leader key uses it. */
+	redisPrefix?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function queueSettingsFrom(env: Record<string, string | undefined>, readF
 		tls: read('QUEUE_BULL_REDIS_TLS'),
 		clusterNodes: read('QUEUE_BULL_REDIS_CLUSTER_NODES'),
 		prefix: read('QUEUE_BULL_PREFIX'),
+		redisPrefix: read('N8N_REDIS_KEY_PREFIX'),
 	};
 }
 

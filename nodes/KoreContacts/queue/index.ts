@@ -52,8 +52,8 @@ async function connect(settings: QueueSettings): Promise<{ client: Client; where
 	};
 }
 
-/** The prefix of n8n's Bull keys: on a Redis cluster n8n wraps it in braces (RedisClientService.toValidPrefix). */
-function bullPrefix(prefix: string, client: Client): string {
+/** A prefix of n8n's Redis keys (Bull's, its own): on a Redis cluster n8n wraps it in braces (RedisClientService.toValidPrefix). */
+function keyPrefix(prefix: string, client: Client): string {
 	if (!client.isCluster) return prefix;
 	return `${prefix.startsWith('{') ? '' : '{'}${prefix}${prefix.endsWith('}') ? '' : '}'}`;
 }
@@ -87,7 +87,8 @@ export async function sharedState(logger: Logger, readSettings: () => QueueSetti
 		const state = new RedisState(client, prefix, {
 			patience: new Patience(where, logger, queueTiming.redisWaitMs),
 			leaseMs: queueTiming.leaseMs,
-			jobs: `${bullPrefix(prefix, client)}:jobs`,
+			jobs: `${keyPrefix(prefix, client)}:jobs`,
+			leaderKey: `${keyPrefix(settings.redisPrefix || 'n8n', client)}:main_instance_leader`,
 		});
 		onShutdown(() => void closeSharedState());
 		// Never a quiet fallback to this process alone (other workers would not see its requests and writes):

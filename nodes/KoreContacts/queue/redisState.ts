@@ -38,14 +38,18 @@ export class RedisState implements SharedState {
 
 	private readonly patience: Patience;
 
+	/** n8n's multi-main leader key (`<N8N_REDIS_KEY_PREFIX>:main_instance_leader`). */
+	private readonly leaderKey: string;
+
 	constructor(
 		private readonly client: Client,
 		private readonly prefix: string,
-		options: { patience: Patience; leaseMs?: number; jobs?: string },
+		options: { patience: Patience; leaseMs?: number; jobs?: string; leaderKey?: string },
 	) {
 		this.patience = options.patience;
 		this.leaseMs = options.leaseMs ?? LEASE_MS;
 		this.jobs = options.jobs ?? `${prefix}:jobs`;
+		this.leaderKey = options.leaderKey ?? 'n8n:main_instance_leader';
 	}
 
 	private key(kind: string, name: string): string {
@@ -164,6 +168,10 @@ export class RedisState implements SharedState {
 		} finally {
 			await lease.release();
 		}
+	}
+
+	async leader(): Promise<string | undefined> {
+		return (await this.patience.run(async () => await this.client.get(this.leaderKey))) ?? undefined;
 	}
 
 	async close(): Promise<void> {

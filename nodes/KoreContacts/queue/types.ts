@@ -45,6 +45,11 @@ export interface SharedState {
 	 * (kept RETAIN_READ_MS). Outside queue mode, or with `need` unknown, it just runs `readOwn`.
 	 */
 	sharedRead(stream: string, need: number | undefined, readOwn: () => Promise<SharedRead>): Promise<SharedRead | undefined>;
+	/**
+	 * The n8n main process that leads when several run (n8n's multi-main setup: pollers run on the leader only),
+	 * as n8n's leader key names it; undefined with one main, or outside queue mode.
+	 */
+	leader(): Promise<string | undefined>;
 }
 
 /** How long to wait for a lock, what for (named in the error), and when to give up early (cancelled). */
@@ -111,4 +116,5 @@ export const LOCAL: SharedState = {
 	publish: async () => undefined,
 	newestQueuedExecution: async () => undefined,
 	sharedRead: async (_stream, _need, readOwn) => await readOwn().then(() => undefined),
+	leader: async () => undefined,
 };

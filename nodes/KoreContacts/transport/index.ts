@@ -1,12 +1,5 @@
 import { NodeOperationError, isObjectEmpty, sleep } from 'n8n-workflow';
-import type {
-	IAllExecuteFunctions,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-} from 'n8n-workflow';
+import type { FunctionsBase, IAllExecuteFunctions, IDataObject, IHttpRequestMethods, IHttpRequestOptions, RequestHelperFunctions } from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
@@ -27,6 +20,17 @@ import type { SharedState } from '../queue';
 import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
+
+/**
+ * What the client (and the lookup layer) use of n8n's node context: an execution's (`IExecuteFunctions`, the
+ * Kore Contacts node), a poll's (`IPollFunctions`, the Kore Contacts Trigger) or the editor's look-ups
+ * (`ILoadOptionsFunctions`, the pickers of a contact list or campaign).
+ */
+export type KoreContext = Pick<FunctionsBase, 'getCredentials' | 'getNode' | 'getExecutionId' | 'logger'> & {
+	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication'>;
+	/** An execution's cancel signal; a poll has none. */
+	getExecutionCancelSignal?(): AbortSignal | undefined;
+};
 
 /**
  * One request to a stream's Contacts API (`method` and `path`), or to its Campaign Management API (`campaign`:
@@ -163,9 +167,6 @@ interface Response {
 }
 
 const lastWaitLog = new WeakMap<Pacer, number>();
-
-/** What the client needs from n8n: a node's execution, or the editor's look-ups (a list of contact lists). */
-export type KoreContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 /**
  * The one way this package talks to Kore. It alone knows the URLs, the authentication (through the
@@ -445,7 +446,7 @@ export class KoreClient {
 
 	/** This execution's stop signal: the node stopped at an error, or the execution was cancelled. */
 	signal(): AbortSignal {
-		const cancelled = 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal?.() : undefined;
+		const cancelled = this.ctx.getExecutionCancelSignal?.();
 		return cancelled ? AbortSignal.any([cancelled, this.halted.signal]) : this.halted.signal;
 	}
 

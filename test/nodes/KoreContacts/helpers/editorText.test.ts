@@ -10,7 +10,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-import nock from 'nock';
 import ts from 'typescript';
 import type { IDataObject, ICredentialDataDecryptedObject, IWorkflowBase } from 'n8n-workflow';
 
@@ -19,7 +18,10 @@ import { KoreContacts } from '../../../../nodes/KoreContacts/KoreContacts.node';
 import { editorText } from '../../../../nodes/KoreContacts/helpers/editorText';
 import { runCredentialTest } from '../../../helpers/credential-test';
 import { KORE_NODE_TYPE, loadWorkflow, runWorkflow } from '../../../helpers/engine';
-import { CREDENTIALS, contact, fakeKore, kore, koreError, page } from '../../../helpers/kore';
+import type { SeedContact } from '../../../../scripts/kore-server';
+import { CREDENTIALS, contact, freshKore, koreError, scriptedKore } from '../../../helpers/kore';
+import type { ScriptedAnswer } from '../../../helpers/kore';
+import { networkFailure } from '../../../helpers/network';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -134,12 +136,14 @@ test('every text of the node\'s and the credential\'s descriptions is shown as w
 
 // ---------------------------------------------------------------------------------- 3. the failure paths
 
-type Handler = Parameters<typeof fakeKore>[0];
+/** Sets up this test's fake Kore (fresh, with no contacts) for a run on the stream given. */
+type KoreSetUp = (streamId: string) => void;
 
 interface Scenario {
 	parameters: IDataObject;
 	items?: IDataObject[];
-	kore?: Handler | { networkError: string };
+	kore?: KoreSetUp | { networkError: string };
+	/** Fields that differ from CREDENTIALS (read when the test runs: the fake Kore's URL is set per test). */
 	credentials?: ICredentialDataDecryptedObject;
 }
 
@@ -151,17 +155,15 @@ const file = (text: string, mimeType: string, fileName: string) => ({
 const create = { operation: 'create', firstName: 'Asha', lastName: 'Rao', salutation: 'Ms', phoneNumber: '98765 43210', countryCode: '+91', extension: '+' };
 const byPhone = (operation: string, phoneNumber: string, countryCode = '+91') => ({ operation, contactBy: 'phone', phoneNumber, countryCode });
 const withPhone = (id: string, phoneNumber: string, extra: IDataObject = {}) => contact(id, { cellPhone: { phoneNumber, countryCode: '+91', extension: '+' }, ...extra });
-/** Kore's list answering `contacts` (one page), and `other` for any other request. */
-const listing =
-	(contacts: IDataObject[], other: [number, unknown?] = [200, {}]): Handler =>
-	({ method }) =>
-		method === 'GET' ? [200, page(contacts, 0, 100, contacts.length)] : other;
-const always =
-	(status: number, body?: unknown): Handler =>
-	() => [status, body];
-const bulk =
-	(failedRecords: unknown[]): Handler =>
-	() => [200, { totalRequested: 1, successful: 0, failed: failedRecords.length, successfulRecords: [], failedRecords }];
+/** Kore holding `contacts` in the run's stream, answering by its own rules (`asStored` lets one number be on two). */
+const holding =
+	(contacts: IDataObject[]): KoreSetUp =>
+	(streamId) =>
+		void freshKore().addContacts(contacts.map((entry) => ({ ...entry, streamId, asStored: true }) as unknown as SeedContact));
+/** Kore answering every request with `answer`, whatever it holds. */
+const answering = (answer: ScriptedAnswer) => () => void scriptedKore(() => answer);
+const always = (status: number, body?: unknown) => answering([status, body]);
+const bulk = (failedRecords: unknown[]) => answering([200, { totalRequested: 1, successful: 0, failed: failedRecords.length, successfulRecords: [], failedRecords }]);
 const noRetry = { options: { maxRetries: 0 } };
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -193,9 +195,9 @@ const SCENARIOS: Record<string, Scenario> = {
 		kore: always(200, []),
 	},
 	// the credential, read by the node
-	'the credential: Custom URL chosen, none entered': { parameters: { operation: 'delete', contactId: 'c1' }, credentials: { ...CREDENTIALS, host: 'custom', customHost: '' } },
-	'the credential: a plain http:// address': { parameters: { operation: 'delete', contactId: 'c1' }, credentials: { ...CREDENTIALS, host: 'custom', customHost: 'http://kore.example.com' } },
-	'the credential: a rate limit that is not a number': { parameters: { operation: 'delete', contactId: 'c1' }, credentials: { ...CREDENTIALS, requestsPerMinute: HOSTILE } },
+	'the credential: Custom URL chosen, none entered': { parameters: { operation: 'delete', contactId: 'c1' }, credentials: { host: 'custom', customHost: '' } },
+	'the credential: a plain http:// address': { parameters: { operation: 'delete', contactId: 'c1' }, credentials: { host: 'custom', customHost: 'http://kore.example.com' } },
+	'the credential: a rate limit that is not a number': { parameters: { operation: 'delete', contactId: 'c1' }, credentials: { requestsPerMinute: HOSTILE } },
 	// Kore's answers
 	'Kore refuses the values (HTTP 400), in its words': { parameters: { operation: 'delete', contactId: 'c1', ...noRetry }, kore: always(400, koreError(HOSTILE)) },
 	'Kore refuses the credentials (HTTP 401)': { parameters: { operation: 'delete', contactId: 'c1', ...noRetry }, kore: always(401, koreError('Invalid JWT token')) },
@@ -210,14 +212,14 @@ const SCENARIOS: Record<string, Scenario> = {
 	'no answer: an expired certificate': { parameters: { operation: 'delete', contactId: 'c1', ...noRetry }, kore: { networkError: 'CERT_HAS_EXPIRED' } },
 	'no answer: a code the node does not know': { parameters: { operation: 'delete', contactId: 'c1', ...noRetry }, kore: { networkError: 'EWEIRD' } },
 	// lookups and writes
-	'Get: no contact with the ID': { parameters: { operation: 'get', contactBy: 'id', contactId: 'nope' }, kore: listing([]) },
-	'Get by phone: no contact with the number': { parameters: byPhone('get', '98765 43210'), kore: listing([withPhone('c1', '+919000000001')]) },
-	'Get by phone: only a deleted contact has the number': { parameters: byPhone('get', '98765 43210'), kore: listing([withPhone('c1', '+919876543210', { status: 'INACTIVE' })]) },
-	'Get by phone: several contacts have the number': { parameters: byPhone('get', '98765 43210'), kore: listing([withPhone('c1', '+919876543210'), withPhone('c2', '+919876543210')]) },
-	'Create or Update: a new contact without its names': { parameters: { ...create, operation: 'upsert', firstName: '', lastName: '' }, kore: listing([]) },
+	'Get: no contact with the ID': { parameters: { operation: 'get', contactBy: 'id', contactId: 'nope' }, kore: holding([]) },
+	'Get by phone: no contact with the number': { parameters: byPhone('get', '98765 43210'), kore: holding([withPhone('c1', '+919000000001')]) },
+	'Get by phone: only a deleted contact has the number': { parameters: byPhone('get', '98765 43210'), kore: holding([withPhone('c1', '+919876543210', { status: 'INACTIVE' })]) },
+	'Get by phone: several contacts have the number': { parameters: byPhone('get', '98765 43210'), kore: holding([withPhone('c1', '+919876543210'), withPhone('c2', '+919876543210')]) },
+	'Create or Update: a new contact without its names': { parameters: { ...create, operation: 'upsert', firstName: '', lastName: '' }, kore: holding([]) },
 	'Update: a new number that is no number in the contact\'s country': {
 		parameters: { operation: 'update', contactId: 'c1', updateFields: { phoneNumber: '12' } },
-		kore: listing([withPhone('c1', '+919876543210')]),
+		kore: holding([withPhone('c1', '+919876543210')]),
 	},
 	'Delete Many: Kore reports the contact as failed, in its words': { parameters: { operation: 'deleteMany', contactId: 'c1' }, kore: bulk([{ id: 'c1', error: { msg: HOSTILE } }]) },
 	'Delete Many: Kore reports a failure without naming the contact': { parameters: { operation: 'deleteMany', contactId: 'c1' }, kore: bulk([{ msg: HOSTILE }]) },
@@ -234,33 +236,36 @@ function workflow(streamId: string, parameters: IDataObject): IWorkflowBase {
 	return base;
 }
 
-function answer(scenario: Scenario): void {
-	nock.cleanAll();
+/** No request of a run fails at the network more often than this (maxRetries is 0 in those scenarios). */
+const FAILURES_PER_RUN = 10;
+
+/** Sets the fake Kore up for one run of `scenario` on `streamId`. */
+function answer(scenario: Scenario, streamId: string): void {
+	freshKore();
 	if (!scenario.kore) return;
 	if ('networkError' in scenario.kore) {
-		const failure = Object.assign(new Error(`connect ${scenario.kore.networkError}`), { code: scenario.kore.networkError });
-		const scope = kore().persist();
-		for (const method of ['GET', 'POST', 'PUT', 'DELETE']) scope.intercept(() => true, method).replyWithError(failure);
+		for (const method of ['GET', 'POST', 'PUT', 'DELETE']) networkFailure(method, /.*/, scenario.kore.networkError, { times: FAILURES_PER_RUN });
 		return;
 	}
-	fakeKore(scenario.kore);
+	scenario.kore(streamId);
 }
 
 /** What n8n shows of a scenario's failure: the error that stopped the run, and the error output's items. */
 async function shownTexts(name: string, scenario: Scenario, index: number): Promise<string[]> {
 	const texts: string[] = [];
 	// Each scenario has a stream of its own: the lookup layer keeps a stream's read for a while.
+	const streamId = `st-${index}`;
 	const run = (onError?: string) =>
-		runWorkflow(workflow(`st-${index}`, scenario.parameters), {
-			credentials: scenario.credentials ?? CREDENTIALS,
+		runWorkflow(workflow(streamId, scenario.parameters), {
+			credentials: { ...CREDENTIALS, ...scenario.credentials },
 			items: structuredClone(scenario.items), // n8n moves binary data out of the items it is given
 			node: onError ? { onError } : {},
 		});
-	answer(scenario);
+	answer(scenario, streamId);
 	const stopped = await run();
 	const error = stopped.error as (typeof stopped.error & { messages?: string[] }) | undefined;
 	if (error) texts.push(error.message, ...(error.description ? [error.description] : []), ...(error.messages ?? []));
-	answer(scenario);
+	answer(scenario, streamId);
 	const continued = await run('continueErrorOutput');
 	for (const { json } of continued.outputs[1] ?? []) texts.push(...[json.error, json.details].filter((text): text is string => typeof text === 'string'));
 	expect(texts.length).toBeGreaterThan(0); // `name` really fails
@@ -286,37 +291,40 @@ describe('the messages the failure paths raise, run inside n8n\'s engine', () =>
 });
 
 describe('the credential Test\'s answers', () => {
-	const withStream = { ...CREDENTIALS, testStreamId: 'st-42' };
+	// Read when a test runs: the fake Kore's URL (CREDENTIALS.host) is set per test.
+	const withStream = (fields: ICredentialDataDecryptedObject = {}) => () => ({ ...CREDENTIALS, testStreamId: 'st-42', ...fields });
+	const withoutStream = (fields: ICredentialDataDecryptedObject = {}) => () => ({ ...CREDENTIALS, ...fields });
 	const answers: string[] = [];
-	const test401 = (words: string) => () => kore().get(/.*/).query(true).reply(401, koreError(words));
+	const test401 = (words: string) => always(401, koreError(words));
+	const fails = (code: string) => () => networkFailure('GET', /.*/, code);
 
-	test.each<[string, ICredentialDataDecryptedObject, (() => unknown)?]>([
-		['no Environment', { ...withStream, host: '' }],
-		['Custom URL chosen, none entered', { ...withStream, host: 'custom', customHost: '' }],
-		['a Custom URL that is no address', { ...withStream, host: 'custom', customHost: HOSTILE }],
-		['a plain http:// address', { ...withStream, host: 'custom', customHost: 'http://kore.example.com' }],
-		['an ftp:// address', { ...withStream, host: 'custom', customHost: 'ftp://kore.example.com' }],
-		['an address with a query', { ...withStream, host: 'custom', customHost: 'https://kore.example.com/?a=1' }],
-		['no Account ID', { ...withStream, accountId: '' }],
-		['a rate limit that is not a number', { ...withStream, requestsPerMinute: HOSTILE }],
-		['no Stream ID', CREDENTIALS],
-		['a Stream ID of ".."', { ...CREDENTIALS, testStreamId: '..' }],
-		['a token refusal', withStream, test401(`Invalid JWT token ${HOSTILE}`)],
-		['a scope refusal', { ...CREDENTIALS, testStreamId: HOSTILE }, test401('Permission denied. Scope is incorrect!')],
-		['an account refusal', withStream, test401(`Invalid accountId ${HOSTILE}`)],
-		['a refusal in other words', withStream, test401(HOSTILE)],
-		['a host that is not Kore', withStream, () => kore().get(/.*/).query(true).reply(404, `<html><h1>${HOSTILE}</h1></html>`)],
-		['rate-limited', withStream, () => kore().get(/.*/).query(true).reply(429, koreError(HOSTILE, 429))],
-		['a problem on Kore\'s side', withStream, () => kore().get(/.*/).query(true).reply(503, koreError(HOSTILE, 503))],
-		['a name that is not found', withStream, () => kore().get(/.*/).query(true).replyWithError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))],
-		['a refused connection', withStream, () => kore().get(/.*/).query(true).replyWithError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))],
-		['a network error the node does not know', withStream, () => kore().get(/.*/).query(true).replyWithError(Object.assign(new Error('x'), { code: 'EWEIRD' }))],
-		['success', withStream, () => kore().get(/.*/).query(true).reply(200, page([contact('c1')], 0, 1, 1))],
+	test.each<[string, () => ICredentialDataDecryptedObject, (() => unknown)?]>([
+		['no Environment', withStream({ host: '' })],
+		['Custom URL chosen, none entered', withStream({ host: 'custom', customHost: '' })],
+		['a Custom URL that is no address', withStream({ host: 'custom', customHost: HOSTILE })],
+		['a plain http:// address', withStream({ host: 'custom', customHost: 'http://kore.example.com' })],
+		['an ftp:// address', withStream({ host: 'custom', customHost: 'ftp://kore.example.com' })],
+		['an address with a query', withStream({ host: 'custom', customHost: 'https://kore.example.com/?a=1' })],
+		['no Account ID', withStream({ accountId: '' })],
+		['a rate limit that is not a number', withStream({ requestsPerMinute: HOSTILE })],
+		['no Stream ID', withoutStream()],
+		['a Stream ID of ".."', withoutStream({ testStreamId: '..' })],
+		['a token refusal', withStream(), test401(`Invalid JWT token ${HOSTILE}`)],
+		['a scope refusal', withoutStream({ testStreamId: HOSTILE }), test401('Permission denied. Scope is incorrect!')],
+		['an account refusal', withStream(), test401(`Invalid accountId ${HOSTILE}`)],
+		['a refusal in other words', withStream(), test401(HOSTILE)],
+		['a host that is not Kore', withStream(), always(404, `<html><h1>${HOSTILE}</h1></html>`)],
+		['rate-limited', withStream(), always(429, koreError(HOSTILE, 429))],
+		['a problem on Kore\'s side', withStream(), always(503, koreError(HOSTILE, 503))],
+		['a name that is not found', withStream(), fails('ENOTFOUND')],
+		['a refused connection', withStream(), fails('ECONNREFUSED')],
+		['a network error the node does not know', withStream(), fails('EWEIRD')],
+		// Kore's own answer: its list of the stream, holding one contact
+		['success', withStream(), () => freshKore().addContacts([{ ...contact('c1'), streamId: 'st-42' } as unknown as SeedContact])],
 		// rest parameters: jest would take a third declared parameter for a `done` callback on the shorter rows
 	])('%s', async (...[, data, answerWith]) => {
-		nock.cleanAll();
 		answerWith?.();
-		const { message } = await runCredentialTest(data);
+		const { message } = await runCredentialTest(data());
 		answers.push(message);
 		expect(message).toEqual(expect.any(String));
 		expect(unsafe([message])).toEqual([]);
