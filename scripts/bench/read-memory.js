@@ -5,10 +5,10 @@
  * parsed and held in an array. Prints figures; asserts nothing.
  */
 const { spawn } = require('node:child_process');
-const path = require('node:path');
+
+const { SECRET, startServer } = require('./kore');
 
 const CONTACTS = Number(process.env.BENCH_MEMORY_CONTACTS ?? 20_000);
-const SECRET = 'bench-client-secret-0123456789abcdef';
 const NODE_TYPE = 'n8n-nodes-kore-contacts.koreContacts';
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -16,24 +16,6 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 function settle() {
 	for (let i = 0; i < 4; i++) global.gc();
 	return process.memoryUsage().heapUsed;
-}
-
-async function startServer() {
-	const child = spawn(
-		process.execPath,
-		[path.join(__dirname, '..', 'kore-server/cli.js'), '--port', '0', '--client-secret', SECRET, '--log-limit', '0', '--seed', String(CONTACTS), '--rate-limit', 'off'],
-		{ stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const info = await new Promise((resolve, reject) => {
-		let buffer = '';
-		child.stdout.on('data', (chunk) => {
-			buffer += chunk;
-			const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
-			if (line) resolve(JSON.parse(line));
-		});
-		child.on('exit', (code) => reject(new Error(`kore server exited with ${code}`)));
-	});
-	return { ...info, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
 }
 
 /** Runs the measurement in a child Node with the garbage collector exposed, so heap figures are of live objects only. */
@@ -49,7 +31,7 @@ async function measure() {
 	const { startRedis } = require('../n8n-harness/services');
 	const { Redis } = require('ioredis');
 	const redis = await startRedis();
-	const server = await startServer();
+	const server = await startServer(['--seed', String(CONTACTS), '--rate-limit', 'off']);
 	const prefix = 'memory';
 	Object.assign(process.env, { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), QUEUE_BULL_PREFIX: prefix });
 	const client = new Redis({ host: '127.0.0.1', port: redis.port });

@@ -4,12 +4,15 @@
  * contact that Kore no longer lists is dropped, and a write waits for another only so long, and not past
  * its execution's end. Kore's answers are held (fakeStream's hooks) to force each ordering.
  */
+import type { INodeType } from 'n8n-workflow';
+
 import { deferred, fakeStream } from '../../../helpers/fake-stream';
+import type { FakeStream } from '../../../helpers/fake-stream';
 import { contact } from '../../../helpers/kore';
 import { deleteByPhone, resetWorkers, run, update, worker } from '../../../helpers/workers';
 
 /** Every field an update can set, so that it sends at once (no read for the fields it leaves). */
-const allFields = (phone: string) => ({ firstName: 'Changed', lastName: 'Contact', salutation: 'Mx', phoneNumber: phone, countryCode: '+91' });
+const allFields = (phone: string) => ({ firstName: 'Changed', lastName: 'Contact', salutation: 'Mx', phoneNumber: phone, countryCode: '+91', extension: '+' });
 const phoneOf = (i: number) => `+91${9000000000 + i}`;
 const until = async (check: () => boolean) => {
 	while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -97,9 +100,8 @@ describe('What this process wrote', () => {
 });
 
 describe('Waiting for another write to the same contact', () => {
-	test('is bounded, and the message names the contact; nothing is sent for the item that gave up', async () => {
-		const stream = fakeStream(30);
-		const node = worker({ lockWaitMs: 1_000 });
+	/** An update of `contactId` whose PUT Kore holds (its write keeps the contact's turn) until `holding` resolves. */
+	async function holdingContact(stream: FakeStream, node: INodeType, contactId: string) {
 		const holding = deferred();
 		const held = deferred();
 		stream.beforeWrite = async (request) => {
@@ -107,8 +109,15 @@ describe('Waiting for another write to the same contact', () => {
 			held.resolve();
 			await holding.promise;
 		};
-		const first = update(node, 'c8', allFields('9333333333'));
+		const first = update(node, contactId, allFields('9333333333'));
 		await held.promise;
+		return { holding, first };
+	}
+
+	test('is bounded, and the message names the contact; nothing is sent for the item that gave up', async () => {
+		const stream = fakeStream(30);
+		const node = worker({ lockWaitMs: 1_000 });
+		const { holding, first } = await holdingContact(stream, node, 'c8');
 		const second = await update(node, 'c8', { firstName: 'Late' });
 		expect(second.error?.message).toBe('Item 0: not sent: another write to contact "c8" did not finish within 1 s');
 		holding.resolve();
@@ -120,15 +129,7 @@ describe('Waiting for another write to the same contact', () => {
 	test('ends when the execution is cancelled, and nothing is sent for it', async () => {
 		const stream = fakeStream(30);
 		const node = worker();
-		const holding = deferred();
-		const held = deferred();
-		stream.beforeWrite = async (request) => {
-			if (request.method !== 'PUT') return;
-			held.resolve();
-			await holding.promise;
-		};
-		const first = update(node, 'c9', allFields('9444444444'));
-		await held.promise;
+		const { holding, first } = await holdingContact(stream, node, 'c9');
 		const cancel = deferred();
 		const second = update(node, 'c9', { firstName: 'Cancelled' }, { cancel: cancel.promise });
 		await new Promise((resolve) => setTimeout(resolve, 300));
