@@ -1,5 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { encodeSegment as encode } from './http';
+
 /**
  * Kore's Campaign Management API (contact lists and campaigns): where each endpoint lives, what it needs
  * besides the credential's `auth` and `accountId` headers, and how its answers are wrapped. Only the
@@ -35,13 +37,8 @@ export interface CampaignTarget {
 	what?: string;
 }
 
-type Encode = (segment: string) => string;
-
-/**
- * The target of `endpoint` for stream `streamId`. `encode` percent-encodes one path segment (the transport's
- * own, so that ids cannot leave their segment).
- */
-export function campaignTarget(endpoint: CampaignEndpoint, streamId: string, accountId: string, encode: Encode): CampaignTarget {
+/** The target of `endpoint` for stream `streamId`; each ID is percent-encoded as one path segment. */
+export function campaignTarget(endpoint: CampaignEndpoint, streamId: string, accountId: string): CampaignTarget {
 	const stream = encode(streamId);
 	const v2 = (...segments: string[]) => ['', 'campaign', 'api', 'v2', 'public', stream, 'campaign', ...segments].join('/');
 	const headers = { iid: streamId };

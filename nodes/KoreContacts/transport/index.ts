@@ -1,10 +1,9 @@
 import { NodeOperationError, isObjectEmpty, sleep } from 'n8n-workflow';
-import type { FunctionsBase, IAllExecuteFunctions, IDataObject, IHttpRequestMethods, IHttpRequestOptions, RequestHelperFunctions } from 'n8n-workflow';
+import type { IAllExecuteFunctions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
 import { CAMPAIGN_SCOPE, campaignAnswer, campaignTarget } from './campaign';
-import type { CampaignEndpoint } from './campaign';
 import {
 	errorCode,
 	formatMs,
@@ -14,6 +13,10 @@ import {
 	koreNetworkError,
 	koreRateLimitError,
 } from './errors';
+import { NEVER_SENT_CODES, TRANSIENT_CODES, TRANSIENT_STATUS, backoffMs, contactsPath, retryAfterMs } from './http';
+import { listPages } from './list';
+import { DEFAULT_SETTINGS } from './types';
+import type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './types';
 import { pacerFor } from './pacing';
 import { sharedState } from '../queue';
 import type { SharedState } from '../queue';
@@ -21,144 +24,18 @@ import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
-/**
- * What the client (and the lookup layer) use of n8n's node context: an execution's (`IExecuteFunctions`, the
- * Kore Contacts node), a poll's (`IPollFunctions`, the Kore Contacts Trigger) or the editor's look-ups
- * (`ILoadOptionsFunctions`, the pickers of a contact list or campaign).
- */
-export type KoreContext = Pick<FunctionsBase, 'getCredentials' | 'getNode' | 'getExecutionId' | 'logger'> & {
-	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication'>;
-	/** An execution's cancel signal; a poll has none. */
-	getExecutionCancelSignal?(): AbortSignal | undefined;
-};
+export { backoffMs, contactsPath, encodeSegment, retryAfterMs } from './http';
+export { DEFAULT_SETTINGS } from './types';
+export type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './types';
 
-/**
- * One request to a stream's Contacts API (`method` and `path`), or to its Campaign Management API (`campaign`:
- * the endpoint decides the method, path and headers, and the answer is the `data` of Kore's wrapper).
- */
-export type KoreRequest = RequestBase &
-	(
-		| {
-				method: IHttpRequestMethods;
-				/** Path segments after `/contacts`; each is percent-encoded on its own. */
-				path?: string[];
-				campaign?: never;
-		  }
-		| { campaign: CampaignEndpoint }
-	);
 
-interface RequestBase {
-	streamId: string;
-	qs?: IDataObject;
-	body?: IHttpRequestOptions['body'];
-	/** The body's type when it is not JSON (e.g. a multipart upload). */
-	contentType?: string;
-	/** The contact the request is about, named in error hints. */
-	contactId?: string;
-	itemIndex?: number;
-	/**
-	 * Not stopped when this execution stops or is cancelled: the request serves other executions too
-	 * (a scan shared by the lookup layer).
-	 */
-	detached?: boolean;
-	/**
-	 * Runs just before each attempt is sent, once its pacing slot is granted; when it throws, the attempt is
-	 * not sent and the request fails with its message (e.g. the lock guarding a write may have lapsed).
-	 */
-	beforeSend?: () => Promise<void>;
-}
-
-/** How requests behave; the node's Options. */
-export interface RequestSettings {
-	/** Per-request timeout. */
-	timeoutMs: number;
-	/** Retries after a passing fault (5xx, reset, timeout) for requests that are safe to repeat. */
-	maxRetries: number;
-	/** The longest a request may wait, in total, after Kore said the rate limit was exceeded. */
-	maxRateLimitWaitMs: number;
-	/** First back-off after a passing fault; doubles with each retry (with jitter). */
-	retryBaseMs: number;
-}
-
-export const DEFAULT_SETTINGS: RequestSettings = {
-	timeoutMs: 60_000,
-	maxRetries: 4,
-	maxRateLimitWaitMs: 300_000,
-	retryBaseMs: 1_000,
-};
-
-/** Statuses that say "try again later" without saying the request was wrong. */
-const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
-/** Network failures worth another try. */
-const TRANSIENT_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'UND_ERR_SOCKET',
-]);
-/**
- * Failures that prove the request never reached Kore (no connection was made), so even a create may be
- * sent again. EHOSTUNREACH / ENETUNREACH are not among them: they can be raised on a socket that already
- * sent the request.
- */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
-
-/** What the client tells its caller about how a request went, besides the answer. */
-export interface RequestMeta {
-	/** How many times the request was sent (rate-limited and never-sent attempts included). */
-	attempts: number;
-	/**
-	 * True when an earlier attempt's answer was lost after the request may have reached Kore (a reset, a
-	 * timeout, a 5xx): Kore may have applied it, so a later answer can reflect that attempt. Never set by
-	 * a 429 (Kore refused it) or by a failure that proves nothing was sent (connection refused, DNS).
-	 */
-	maybeApplied: boolean;
-	/** What lost the answer of that attempt, e.g. "HTTP 503" or "ECONNRESET". */
-	maybeAppliedBy?: string;
-}
-
-const MAX_BACKOFF_MS = 30_000;
 /**
  * The shortest wait between rate-limit retries, whatever Kore's Retry-After says (0, empty, a past date):
  * a second, or the account's pacing interval when that is longer.
  */
 export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
-/** How many times in a row a list read steps back to close a gap before it goes on regardless. */
-const MAX_STEPS_BACK = 4;
 /** How often (at most) a pacer's waits are logged. */
 const WAIT_LOG_INTERVAL_MS = 10_000;
-
-/**
- * Percent-encodes one path segment so that nothing in it can leave it: `/`, `?`, `#` and `%` are encoded
- * by encodeURIComponent; `.` and `..` would be collapsed by URL parsing (even as `%2E`), so they are refused.
- */
-export function encodeSegment(value: string): string {
-	if (value === '' || value === '.' || value === '..') {
-		throw new Error(`"${value}" cannot be used as a path segment`);
-	}
-	return encodeURIComponent(value);
-}
-
-/** The path of a stream's contacts resource, with each segment encoded. */
-export function contactsPath(streamId: string, path: string[] = []): string {
-	return ['', 'agentassist', 'api', 'v1', 'public', encodeSegment(streamId), 'contacts', ...path.map(encodeSegment)].join('/');
-}
-
-/** Milliseconds asked for by a Retry-After header (seconds or an HTTP date), if any. */
-export function retryAfterMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
-	const value = headers?.['retry-after'];
-	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	if (typeof value === 'string' && value.trim() === '') return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
-	const date = Date.parse(String(value));
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 interface Response {
 	statusCode: number;
@@ -235,7 +112,7 @@ export class KoreClient {
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
 		const signal = req.detached ? new AbortController().signal : this.signal();
 		const target = req.campaign
-			? campaignTarget(req.campaign, req.streamId, credentials.accountId, encodeSegment)
+			? campaignTarget(req.campaign, req.streamId, credentials.accountId)
 			: // Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
 				// sent again, or the contact could be created twice.
 				{ method: req.method, url: contactsPath(req.streamId, req.path), qs: {}, headers: {}, repeatable: req.method !== 'POST' };
@@ -386,57 +263,9 @@ export class KoreClient {
 	async listContacts<S = undefined>(
 		streamId: string,
 		onPage: (contacts: IDataObject[], sent: S) => boolean | void,
-		{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => Promise<S> } = {},
+		options: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => Promise<S> } = {},
 	): Promise<void> {
-		/** Contacts of the pages taken: a page that may follow a gap must meet one of them. */
-		const seen = new Set<string>();
-		let skip = 0;
-		let previousIds = '';
-		/** Where the next page starts, and Kore's count, as the list stood when the last page was taken. */
-		let end = 0;
-		let takenCount: number | undefined;
-		/** Kore's count in the latest answer. */
-		let lastCount: number | undefined;
-		/** Steps back in a row. */
-		let steps = 0;
-		for (;;) {
-			let sent = undefined as S;
-			const page = await this.request<IDataObject>({
-				method: 'GET',
-				streamId,
-				qs: { skip, limit: pageSize },
-				itemIndex,
-				detached,
-				beforeSend: onSend && (async () => void (sent = await onSend())),
-			});
-			const results = Array.isArray(page?.results) ? (page.results as IDataObject[]) : [];
-			const ids = results.map((contact) => String(contact.id));
-			const joined = ids.join('\n');
-			// a server that ignores skip answers a step forward with the same page (a step back may, rightly)
-			if (steps === 0 && ids.length > 0 && joined === previousIds) return;
-			previousIds = joined;
-			const count = typeof page?.totalResults === 'number' ? page.totalResults : undefined;
-			const drop = count === undefined || lastCount === undefined ? 0 : lastCount - count;
-			lastCount = count;
-			// Counted pages do not overlap, so only a drop (or a step back) says this one must meet a contact read.
-			const gap = skip > 0 && !ids.some((id) => seen.has(id)) && (count === undefined || steps > 0 || drop > 0);
-			if (gap && steps < MAX_STEPS_BACK) {
-				// Read again from before the contacts lost since the last page taken, plus as many again as were
-				// lost during this request (they may go on being deleted); with no count, 3, 15, 63… further back.
-				steps++;
-				const back = count === undefined || takenCount === undefined ? 4 ** steps - 1 : Math.max(takenCount - count + Math.max(0, drop), 2 ** steps - 1);
-				skip = Math.max(0, end - 1 - back);
-				continue;
-			}
-			const fresh = results.filter((_, i) => !seen.has(ids[i]));
-			for (const id of ids) seen.add(id);
-			if (fresh.length > 0 && onPage(fresh, sent) === false) return;
-			if (results.length === 0 || page.hasMore === false) return;
-			steps = 0;
-			end = skip + results.length;
-			takenCount = count;
-			skip = count === undefined ? end - 1 : end;
-		}
+		await listPages(this, streamId, onPage, options);
 	}
 
 	/** State shared with the other n8n processes in queue mode (else a no-op). */
@@ -481,10 +310,4 @@ export class KoreClient {
 			`Kore Contacts: pacing requests to ${pacer.limit} per ${formatMs(credentials.rateLimitWindowMs)} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
 		);
 	}
-}
-
-/** Exponential back-off with jitter: base·2^(n-1), scaled by a random 50–100%, capped at 30 s. */
-export function backoffMs(baseMs: number, retry: number): number {
-	const ceiling = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (retry - 1));
-	return Math.round(ceiling * (0.5 + Math.random() * 0.5));
 }

@@ -2,7 +2,6 @@
  * The transport's knowledge of Kore's Campaign Management API: each endpoint's method, path, query and headers,
  * its answer wrapper, which calls are sent again after a lost answer, and errors that name the missing scope.
  */
-import { encodeSegment } from '../../../../nodes/KoreContacts/transport';
 import { campaignAnswer, campaignTarget } from '../../../../nodes/KoreContacts/transport/campaign';
 import type { CampaignEndpoint } from '../../../../nodes/KoreContacts/transport/campaign';
 import { runWorkflow } from '../../../helpers/engine';
@@ -29,15 +28,15 @@ describe('campaignTarget: where each endpoint lives (Kore\'s v2 pages; the add c
 		[{ name: 'triggerCampaign', campaignId: 'cd-1', type: 'sms', trigger: 'play' }, 'POST', `${V2}/cd-1`, { ...ACCOUNT, campaignType: 'sms', trigger: 'play' }, false],
 		[{ name: 'triggerCampaign', campaignId: 'cd-1', type: 'sms', trigger: 'stop' }, 'POST', `${V2}/cd-1`, { ...ACCOUNT, campaignType: 'sms', trigger: 'stop' }, true],
 	])('%j → %s %s', (endpoint, method, url, qs, repeatable) => {
-		const target = campaignTarget(endpoint, 'st-1', 'acc-1', encodeSegment);
+		const target = campaignTarget(endpoint, 'st-1', 'acc-1');
 		expect([target.method, target.url, target.qs, target.headers, target.repeatable]).toEqual([method, url, qs, { iid: 'st-1' }, repeatable]);
 	});
 
 	test('ids cannot leave their path segment', () => {
-		expect(campaignTarget({ name: 'getContactList', contactListId: '../x?y' }, 'st/1', 'a', encodeSegment).url).toBe(
+		expect(campaignTarget({ name: 'getContactList', contactListId: '../x?y' }, 'st/1', 'a').url).toBe(
 			'/campaign/api/v2/public/st%2F1/campaign/contactList/..%2Fx%3Fy',
 		);
-		expect(() => campaignTarget({ name: 'getCampaign', campaignId: '..' }, 'st-1', 'a', encodeSegment)).toThrow();
+		expect(() => campaignTarget({ name: 'getCampaign', campaignId: '..' }, 'st-1', 'a')).toThrow();
 	});
 });
 
