@@ -3,15 +3,7 @@ import type { IAllExecuteFunctions, IDataObject, IHttpRequestOptions } from 'n8n
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
-import {
-	errorCode,
-	formatMs,
-	isRateLimitResponse,
-	koreApiError,
-	koreErrorText,
-	koreNetworkError,
-	koreRateLimitError,
-} from './errors';
+import { errorCode, formatMs, isRateLimitResponse, koreApiError, koreErrorText, koreNetworkError, koreRateLimitError } from './errors';
 import { NEVER_SENT_CODES, TRANSIENT_CODES, TRANSIENT_STATUS, backoffMs, contactsPath, retryAfterMs } from './http';
 import { listPages } from './list';
 import { DEFAULT_SETTINGS } from './types';
