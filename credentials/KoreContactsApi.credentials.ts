@@ -54,7 +54,7 @@ export class KoreContactsApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. cs-5a0b1c2d-…',
 			description:
-				'Client ID of a JWT app (App Settings → Dev Tools) mapped to the "Configuration" API scope',
+				'Client ID of a JWT app (App Settings → Dev Tools) mapped to the "Configuration" API scope, and to "Campaign Management" for contact lists and campaigns',
 		},
 		{
 			displayName: 'Client Secret',

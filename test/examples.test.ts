@@ -34,6 +34,8 @@ describe('examples/', () => {
 				'crm-upsert-contact.json',
 				'nightly-reconcile.json',
 				'bulk-delete-list.json',
+				'crm-segment-to-campaign.json',
+				'campaign-outcomes-to-crm.json',
 				'kore-contact-created-to-crm.json',
 			]),
 		);

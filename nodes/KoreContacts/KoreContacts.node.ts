@@ -1,9 +1,12 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { description as campaignDescription } from './actions/campaign';
 import { description as contactDescription } from './actions/contact';
+import { description as contactListDescription } from './actions/contactList';
 import { router } from './actions/router';
 import { testKoreCredential } from './methods/credentialTest';
+import { searchCampaigns, searchContactLists } from './methods/listSearch';
 
 export class KoreContacts implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,7 +16,7 @@ export class KoreContacts implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage the contacts of a Kore.ai contact center (AI for Service, SmartAssist, AgentAssist)',
+		description: 'Manage the contacts, contact lists and campaigns of a Kore.ai contact center (AI for Service, SmartAssist, AgentAssist)',
 		defaults: { name: 'Kore Contacts' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -25,16 +28,24 @@ export class KoreContacts implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Contact', value: 'contact' }],
+				options: [
+					{ name: 'Campaign', value: 'campaign' },
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Contact List', value: 'contactList' },
+				],
 				default: 'contact',
 			},
 			...contactDescription,
+			...contactListDescription,
+			...campaignDescription,
 		],
 	};
 
 	methods = {
 		// The credential's Test: Kore tells its 401 refusals apart only in the body (see methods/credentialTest.ts).
 		credentialTest: { koreContactsApiTest: testKoreCredential },
+		// The pickers of the Contact List and Campaign resources.
+		listSearch: { searchContactLists, searchCampaigns },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

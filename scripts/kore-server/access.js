@@ -16,7 +16,7 @@ const { headerValue } = require('./http-io');
  */
 
 /** The API scopes a route may need (`scope` in the route table), and the App field that says an app has it. */
-const SCOPE_FLAGS = /** @type {const} */ ({ Configuration: 'configurationScope' });
+const SCOPE_FLAGS = /** @type {const} */ ({ Configuration: 'configurationScope', 'Campaign Management': 'campaignScope' });
 
 /**
  * The authenticated app, or a 401 HttpError. Fills the log entry's appId and jti (unverified when it fails).

@@ -16,6 +16,7 @@ const { derivedId } = require('./store');
  * @property {boolean} [enforceJti]   the app's "Enforce JTI" setting
  * @property {string[]} [streams]     streams (bots) this app may use; omitted = any streamId is accepted
  * @property {boolean} [configurationScope]  whether the app is mapped to the "Configuration" API scope (default true)
+ * @property {boolean} [campaignScope]  whether the app is mapped to the "Campaign Management" API scope (default true)
  * @property {string} [orgId]         stamped on contacts (default derived from accountId)
  * @property {string} [userId]        `createdBy` / `updatedBy` (default derived from accountId)
  * @property {string} [aId]           `createdByAId` / `updatedByAId` (default derived from clientId)
@@ -27,6 +28,7 @@ const { derivedId } = require('./store');
  * @property {boolean} enforceJti
  * @property {Set<string>|null} streams
  * @property {boolean} configurationScope
+ * @property {boolean} campaignScope
  * @property {string} orgId
  * @property {string} userId
  * @property {string} aId
@@ -57,6 +59,7 @@ function buildApps(accounts) {
 			enforceJti: Boolean(a.enforceJti),
 			streams: Array.isArray(a.streams) ? new Set(a.streams) : null,
 			configurationScope: a.configurationScope !== false,
+			campaignScope: a.campaignScope !== false,
 			orgId: a.orgId || derivedId('o', `org:${a.accountId}`),
 			userId: a.userId || derivedId('u', `user:${a.accountId}`),
 			aId: a.aId || derivedId('a', `app:${a.clientId}`),

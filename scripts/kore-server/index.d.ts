@@ -16,6 +16,8 @@ export interface AccountOption {
 	streams?: string[];
 	/** whether the app is mapped to the "Configuration" API scope (default true); false → 401 "Permission denied. Scope is incorrect!" */
 	configurationScope?: boolean;
+	/** whether the app is mapped to the "Campaign Management" API scope (default true); false → the same 401 on campaign paths */
+	campaignScope?: boolean;
 	orgId?: string;
 	/** createdBy / updatedBy */
 	userId?: string;
@@ -178,6 +180,102 @@ export interface ServerOptions {
 	logBodies?: boolean;
 	/** the id of each contact Create or Import makes; default 24 hex characters, like Kore's ids */
 	newId?: () => string;
+	/** the Campaign Management API: seed contact lists and campaigns, and how long an add takes */
+	campaign?: CampaignOptions;
+}
+
+// ------------------------------------------------------------------ Campaign Management API (campaigns.js)
+
+export interface SeedContactList {
+	streamId: string;
+	_id?: string;
+	name: string;
+	/** default: the name */
+	description?: string;
+	/** default false */
+	allowDuplicates?: boolean;
+	/** phone numbers already in the list */
+	members?: string[];
+}
+
+export interface CampaignOutcome {
+	phoneNumber: string;
+	uniqueId?: string;
+	dialerOutcome?: string;
+	numberOfAttemptsSoFar?: number;
+	botSessionId?: string;
+	agentDispositionCodes?: string[];
+	botOutboundStatus?: string;
+	botOutboundStatusDetail?: string;
+}
+
+export interface SeedCampaign {
+	streamId: string;
+	_id?: string;
+	name: string;
+	/** default 'voice' */
+	type?: 'voice' | 'sms';
+	/** default 'Ready' */
+	status?: string;
+	/** the NAMES of the lists it dials */
+	contactLists?: string[];
+	/** per-contact results (Start adds one, "completed", for each member that has none) */
+	outcomes?: CampaignOutcome[];
+}
+
+export interface CampaignSeed {
+	contactLists?: SeedContactList[];
+	campaigns?: SeedCampaign[];
+}
+
+export interface CampaignOptions extends CampaignSeed {
+	/** how long after Kore's "in progress" answer added numbers appear in the list; default 1000 */
+	addDelayMs?: number;
+	/** most numbers one add request takes; default 10000 */
+	maxAdd?: number;
+}
+
+/** A contact list as Get Contact List Details renders it, plus its members' numbers. */
+export interface ServerContactList {
+	_id: string;
+	name: string;
+	description: string;
+	totalRecordCount: number;
+	allowDuplicates: boolean;
+	isListInUse: boolean;
+	members: string[];
+	[key: string]: unknown;
+}
+
+export interface ServerCampaign {
+	_id: string;
+	name: string;
+	type: 'voice' | 'sms';
+	status: string;
+	contactLists: string[];
+	campaignInstanceId?: string;
+	outcomes: CampaignOutcome[];
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface CampaignSnapshot {
+	streams: Record<string, { contactLists: unknown[]; campaigns: ServerCampaign[] }>;
+	/** adds accepted and not yet applied */
+	pendingAdds: number;
+	/** entries an add dropped (not phone numbers) */
+	rejected: Array<{ streamId: string; list: string; phoneNumber: unknown }>;
+	addDelayMs: number;
+}
+
+/** The handle's `campaigns`: arrange and inspect contact lists and campaigns in-process (no request, no log entry). */
+export interface CampaignHandle {
+	/** adds lists and campaigns (and sets addDelayMs when given); reset() drops them again */
+	seed(seed: CampaignSeed & { addDelayMs?: number }): CampaignSnapshot;
+	contactLists(streamId: string): ServerContactList[];
+	campaigns(streamId: string): ServerCampaign[];
+	setAddDelay(ms: number): void;
+	snapshot(): CampaignSnapshot;
 }
 
 /** Options setOptions() may change while the server runs (reset() restores the starting ones). */
@@ -219,6 +317,8 @@ export interface KoreServer {
 	requests: LogEntry[];
 	/** every contact of the stream, INACTIVE included, in creation order */
 	contacts(streamId: string): KoreContact[];
+	/** the Campaign Management API's state: contact lists, campaigns, pending adds */
+	campaigns: CampaignHandle;
 	/** back to the start: the seed contacts, empty log and counters, no faults or hooks, the starting rate limit, latency and options */
 	reset(): void;
 	addFault(rule: FaultRule): void;
@@ -248,6 +348,8 @@ export interface DemoSeed {
 	streamId: string;
 	accounts: AccountOption[];
 	contacts: SeedContact[];
+	/** a contact list and a voice and an SMS campaign dialing it */
+	campaign: CampaignOptions;
 }
 
 export function startKoreServer(options?: ServerOptions): Promise<KoreServer>;
@@ -264,6 +366,9 @@ export type RouteMatch =
 	| { kind: 'notFound' }
 	| { kind: 'methodNotAllowed'; allow: string }
 	| { kind: 'list' | 'create' | 'import' | 'bulkUpdate' | 'bulkDelete'; streamId: string }
+	| { kind: 'contactListCreate' | 'contactListList' | 'contactListAdd' | 'campaignList'; streamId: string }
+	| { kind: 'contactListGet' | 'contactListUpdate' | 'contactListDelete' | 'contactListMembers'; streamId: string; contactListId: string }
+	| { kind: 'campaignGet' | 'campaignTriggerSms' | 'campaignTriggerVoice' | 'campaignStatus'; streamId: string; campaignId: string }
 	| { kind: 'update' | 'delete'; streamId: string; id: string };
 
 export function matchRoute(rawPath: string, method: string): RouteMatch;

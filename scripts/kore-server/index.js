@@ -18,6 +18,7 @@ const { createEdits } = require('./edits');
 const { createPipeline } = require('./pipeline');
 const { matchRoute } = require('./routes');
 const { RATE_LIMIT_MESSAGE, VALIDATION_MESSAGE } = require('./errors');
+const { createCampaigns } = require('./campaigns');
 
 /**
  * Starts the server. Resolves once it listens.
@@ -34,6 +35,7 @@ async function startKoreServer(options = {}) {
 	const initialRateLimit = { ...limiter.config };
 	const log = createRequestLog(config);
 	const faults = createFaults(options.latencyMs ?? 0);
+	const campaigns = createCampaigns(options.campaign);
 
 	function loadSeed() {
 		store.clear();
@@ -59,11 +61,12 @@ async function startKoreServer(options = {}) {
 		faults.reset();
 		limiter.set(initialRateLimit);
 		Object.assign(config, initialConfig);
+		campaigns.reset();
 	}
 
 	loadSeed();
 	/** @type {import('./pipeline').Context} */
-	const ctx = { config, store, apps, limiter, log, faults, reset, contacts };
+	const ctx = { config, store, apps, limiter, log, faults, reset, contacts, campaigns };
 	const pipeline = createPipeline(ctx);
 	const server = http.createServer(pipeline.listener);
 	server.keepAliveTimeout = 5000;
@@ -91,6 +94,7 @@ async function startKoreServer(options = {}) {
 		setLatency: (ms) => faults.setLatency(ms),
 		setOptions: (changes) => changeConfig(config, changes),
 		...createEdits(ctx),
+		campaigns: campaigns.api,
 		stats: () => log.stats(),
 		close() {
 			pipeline.close();

@@ -25,6 +25,7 @@ const { handleAdmin } = require('./admin');
  * @property {ReturnType<import('./faults').createFaults>} faults
  * @property {() => void} reset
  * @property {(streamId: string) => import('./index').KoreContact[]} contacts
+ * @property {ReturnType<import('./campaigns').createCampaigns>} campaigns  contact lists and campaigns (Campaign Management API)
  *
  * @typedef {import('./index').LogEntry} LogEntry
  * @typedef {import('./index').FaultAction} FaultAction
@@ -193,7 +194,7 @@ function createPipeline(ctx) {
 			if (!isJsonType(body.contentType)) throw validation('Content-Type must be application/json');
 			if (body.jsonError) throw new HttpError(400, 'Invalid JSON payload');
 		}
-		return { status: 200, out: await route.handle({ params, query: entry.query, body, app }, ctx), headers: {} };
+		return { status: 200, out: await route.handle({ params, query: entry.query, body, app, headers: req.headers }, ctx), headers: {} };
 	}
 
 	return {

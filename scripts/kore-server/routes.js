@@ -22,6 +22,7 @@ const { SCOPE_FLAGS } = require('./access');
  * @property {Record<string, string>} query
  * @property {Body} body
  * @property {import('./auth').App} app        the authenticated JWT app
+ * @property {import('node:http').IncomingHttpHeaders} headers  the request's headers (e.g. the Campaign API's `iid`)
  *
  * @typedef {object} Route
  * @property {'GET'|'POST'|'PUT'|'DELETE'} method
@@ -45,6 +46,8 @@ const FAMILIES = [
 	require('./endpoints/update'),
 	require('./endpoints/delete'),
 	require('./endpoints/bulk'),
+	require('./endpoints/contact-lists'),
+	require('./endpoints/campaigns'),
 ];
 
 /** @typedef {{ literal: string } | { param: string }} Segment */

@@ -7,6 +7,7 @@
 
 const { validateContactInput, normalizeCountryCode } = require('./validation');
 const { actorOf } = require('./auth');
+const { demoCampaignSeed } = require('./campaigns');
 
 /**
  * @typedef {import('./index').SeedContact} SeedContact
@@ -75,6 +76,7 @@ function demoSeed(opts = {}) {
 		/** @type {AccountOption[]} */
 		accounts: [{ accountId, clientId, clientSecret, streams: [streamId], enforceJti: Boolean(opts.enforceJti) }],
 		contacts,
+		campaign: demoCampaignSeed(streamId),
 	};
 }
 

@@ -1,4 +1,4 @@
-import type { Logger, ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeType, IRun, IRunData } from 'n8n-workflow';
+import type { Logger, ICredentialDataDecryptedObject, ICredentialsHelper, ICredentialType, IDataObject, INodeExecutionData, INodeListSearchResult, INodeType, IRun, IRunData } from 'n8n-workflow';
 
 export interface LogLine {
 	level: string;
@@ -27,6 +27,15 @@ export function runWorkflow(
 		cancel?: Promise<unknown>;
 	},
 ): Promise<EngineResult>;
+
+/** Runs a node's `methods.listSearch[method]` in n8n-core's LoadOptionsContext, as the editor's resource-locator list does. */
+export function searchList(
+	workflow: object,
+	nodeName: string,
+	method: string,
+	filter: string | undefined,
+	options: { nodeTypes: Record<string, INodeType>; credentialType: ICredentialType; credentials: ICredentialDataDecryptedObject },
+): Promise<INodeListSearchResult>;
 
 export function nodeOutputs(result: EngineResult, nodeName: string): INodeExecutionData[][];
 

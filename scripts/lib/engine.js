@@ -11,7 +11,7 @@
  */
 const { Logger } = require('@n8n/backend-common');
 const { Container } = require('@n8n/di');
-const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 
 const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
@@ -149,24 +149,7 @@ async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, i
 	if (items) pinData[trigger.name] = items.map((item) => (isExecutionData(item) ? item : { json: item }));
 	pinData[trigger.name] ??= [{ json: {} }];
 
-	const types = { [MANUAL_TRIGGER]: new ManualTriggerStub(), ...nodeTypes };
-	const nodeTypesProvider = {
-		getByName: (type) => nodeTypesProvider.getByNameAndVersion(type),
-		getByNameAndVersion: (type) => {
-			if (!types[type]) throw new Error(`Unknown node type in workflow: ${type}`);
-			return types[type];
-		},
-		getKnownTypes: () => ({}),
-	};
-	const instance = new Workflow({
-		id: data.id ?? 'workflow',
-		name: data.name,
-		nodes: data.nodes,
-		connections: data.connections,
-		active: false,
-		nodeTypes: nodeTypesProvider,
-		settings: data.settings,
-	});
+	const instance = workflowOf(data, nodeTypes);
 
 	const logs = [];
 	Container.set(Logger, captureLogger(logs, print));
@@ -180,10 +163,54 @@ async function runWorkflow(workflow, { nodeTypes, credentialType, credentials, i
 	return { run, runData: run.data.resultData.runData, error: run.data.resultData.error, logs };
 }
 
+/** An n8n Workflow of `data` whose node types are `nodeTypes` plus the Manual Trigger stub. */
+function workflowOf(data, nodeTypes) {
+	const types = { [MANUAL_TRIGGER]: new ManualTriggerStub(), ...nodeTypes };
+	const nodeTypesProvider = {
+		getByName: (type) => nodeTypesProvider.getByNameAndVersion(type),
+		getByNameAndVersion: (type) => {
+			if (!types[type]) throw new Error(`Unknown node type in workflow: ${type}`);
+			return types[type];
+		},
+		getKnownTypes: () => ({}),
+	};
+	return new Workflow({
+		id: data.id ?? 'workflow',
+		name: data.name,
+		nodes: data.nodes,
+		connections: data.connections,
+		active: false,
+		nodeTypes: nodeTypesProvider,
+		settings: data.settings,
+	});
+}
+
+/**
+ * Runs a node's `methods.listSearch[method]` the way the editor's resource-locator list does: in n8n-core's
+ * LoadOptionsContext, with the node's parameters as they are set and the stored credential.
+ *
+ * @param {object} workflow
+ * @param {string} nodeName
+ * @param {string} method
+ * @param {string | undefined} filter
+ * @param {{ nodeTypes: Record<string, object>, credentialType: object, credentials: object }} options
+ */
+async function searchList(workflow, nodeName, method, filter, { nodeTypes, credentialType, credentials }) {
+	const instance = workflowOf(JSON.parse(JSON.stringify(workflow)), nodeTypes);
+	const node = instance.getNode(nodeName);
+	if (!node) throw new Error(`The workflow has no node "${nodeName}"`);
+	Container.set(Logger, captureLogger([]));
+	const additionalData = { ...baseAdditionalData(credentialType, credentials), currentNodeParameters: node.parameters };
+	const context = new LoadOptionsContext(instance, node, additionalData, `parameters.${method}`);
+	const search = nodeTypes[node.type]?.methods?.listSearch?.[method];
+	if (typeof search !== 'function') throw new Error(`${node.type} has no listSearch method "${method}"`);
+	return await search.call(context, filter);
+}
+
 /** The outputs of a node's first run: `[main]`, or `[main, error]` with an error output. */
 function nodeOutputs(result, nodeName) {
 	const first = result.runData[nodeName]?.[0];
 	return (first?.data?.main ?? []).map((items) => items ?? []);
 }
 
-module.exports = { runWorkflow, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, baseAdditionalData, captureLogger, MANUAL_TRIGGER };
+module.exports = { runWorkflow, searchList, nodeOutputs, SingleCredentialHelper, applyCredentialDefaults, baseAdditionalData, captureLogger, MANUAL_TRIGGER };

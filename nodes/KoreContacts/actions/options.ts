@@ -13,15 +13,35 @@ export const BATCH_OPERATIONS = ['create', 'deleteMany', 'updateMany'];
 
 export const DEFAULT_BATCH_SIZE = 100;
 
-/** Options every operation has: how requests behave. Operations add their own to this collection. */
-export function optionsCollection(operationOptions: INodeProperties[]): INodeProperties {
+/** Which resources a collection is for, and which of their operations send one request per item or many items per request. */
+export interface CollectionScope {
+	resources: string[];
+	perItem: string[];
+	batch: string[];
+	/** What Batch Size says it counts. */
+	batchDescription: string;
+}
+
+const CONTACT_SCOPE: CollectionScope = {
+	resources: ['contact'],
+	perItem: PER_ITEM_OPERATIONS,
+	batch: BATCH_OPERATIONS,
+	batchDescription:
+		'How many contacts go in one request to Kore (Delete Many, Update Many, and Create with Send in One Request). Kore does not document a maximum; 100 is a safe size.',
+};
+
+/**
+ * Options every operation has: how requests behave. Operations add their own to this collection. A resource
+ * other than Contact has its own collection (same name, shown for that resource), described by `scope`.
+ */
+export function optionsCollection(operationOptions: INodeProperties[], scope: CollectionScope = CONTACT_SCOPE): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: { show: { resource: ['contact'] } },
+		displayOptions: { show: { resource: scope.resources } },
 		// n8n lists a collection's options alphabetically
 		options: ([
 			...operationOptions,
@@ -31,9 +51,8 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 1000 },
 				default: 100,
-				description:
-					'How many contacts go in one request to Kore (Delete Many, Update Many, and Create with Send in One Request). Kore does not document a maximum; 100 is a safe size.',
-				displayOptions: { show: { '/operation': BATCH_OPERATIONS } },
+				description: scope.batchDescription,
+				displayOptions: { show: { '/operation': scope.batch } },
 			},
 			{
 				displayName: 'Concurrency',
@@ -43,7 +62,7 @@ export function optionsCollection(operationOptions: INodeProperties[]): INodePro
 				default: DEFAULT_CONCURRENCY,
 				description:
 					'How many items are sent to Kore at the same time. Output order and item pairing stay as in the input whatever this is; all requests still respect the account\'s rate limit.',
-				displayOptions: { show: { '/operation': PER_ITEM_OPERATIONS } },
+				displayOptions: { show: { '/operation': scope.perItem } },
 			},
 			{
 				displayName: 'Rate Limit Wait (Seconds)',

@@ -5,12 +5,16 @@ import { forEditor } from '../helpers/editorText';
 import { toOutput } from '../helpers/items';
 import { Lookups } from '../lookup';
 import { KoreClient } from '../transport';
+import { operations as campaignOperations } from './campaign';
 import { operations as contactOperations } from './contact';
+import { operations as contactListOperations } from './contactList';
 import { readOptions } from './options';
 import type { Operation } from './types';
 
 const resources: Record<string, Record<string, Operation>> = {
 	contact: contactOperations,
+	contactList: contactListOperations,
+	campaign: campaignOperations,
 };
 
 /** Runs the chosen operation over all input items and returns the node's output. */

@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 /** A parameter's value as trimmed text; numbers (e.g. from an expression) are accepted as text. */
 export function textParameter(ctx: IExecuteFunctions, name: string, index: number, fallback = ''): string {
@@ -67,4 +67,48 @@ export function streamIdFor(ctx: IExecuteFunctions, index: number, defaultStream
 		);
 	}
 	return pathSegment(ctx, 'streamId', index, value);
+}
+
+/** The Stream ID field of one resource: empty means the credential's stream. */
+export function streamIdProperty(resource: string, description: string): INodeProperties {
+	return {
+		displayName: 'Stream ID',
+		name: 'streamId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. st-7dc994f0-4436-5134-9fa8-a942625a1b2c',
+		hint: 'Leave empty to use the Stream ID of the credential',
+		description,
+		displayOptions: { show: { resource: [resource] } },
+	};
+}
+
+/** Return All and Limit of an operation that reads pages. */
+export function returnAllProperties(resource: string, operation: string): INodeProperties[] {
+	const show = { resource: [resource], operation: [operation] };
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** How many records item `index` wants (Return All / Limit): undefined for all. */
+export function readLimit(ctx: IExecuteFunctions, index: number): number | undefined {
+	if (ctx.getNodeParameter('returnAll', index, false) === true) return undefined;
+	return Math.max(1, Math.floor(Number(ctx.getNodeParameter('limit', index, 50)) || 1));
 }

@@ -52,6 +52,10 @@ export function isRateLimitResponse(status: number, body: unknown): boolean {
 export interface RequestSubject {
 	streamId: string;
 	contactId?: string;
+	/** The API scope the request needs, when it is not the Contacts API's "Configuration". */
+	scope?: string;
+	/** What the request is about when it is not a contact, e.g. 'contact list "cl-1"'. */
+	what?: string;
 }
 
 function hintFor(status: number, subject: RequestSubject): string | undefined {
@@ -59,10 +63,11 @@ function hintFor(status: number, subject: RequestSubject): string | undefined {
 		return (
 			'Kore did not accept the credentials for this request. Check in the credential that the Client ID and ' +
 			'Client Secret are those of a JWT app, that the Account ID is right, and that the app is mapped to the ' +
-			`"Configuration" API scope; and check that Stream ID "${subject.streamId}" belongs to that account.`
+			`"${subject.scope ?? 'Configuration'}" API scope; and check that Stream ID "${subject.streamId}" belongs to that account.`
 		);
 	}
 	if (status === 404) {
+		if (subject.what !== undefined) return `Kore did not find ${subject.what} in stream "${subject.streamId}". Check the ID and the Stream ID.`;
 		return subject.contactId !== undefined
 			? `No contact with ID "${subject.contactId}" exists in stream "${subject.streamId}", or it was already deleted.`
 			: `Kore did not find this resource. Check Stream ID "${subject.streamId}", and the credential's Environment (or Custom URL).`;
@@ -92,19 +97,24 @@ export function koreApiError(
 ): NodeApiError {
 	const words = koreErrorText(body) ?? (body === undefined || body === '' ? 'No response body' : 'Unexpected response');
 	const tries = attempts > 1 ? `, after ${attempts} attempts` : '';
+	// A refusal for scope names the scope that is missing (the Contacts API's messages are kept as Kore words them).
+	const scope = subject.scope && (status === 401 || status === 403) && /scope/i.test(words) ? `: the JWT app is not mapped to the "${subject.scope}" API scope` : '';
 	return withMessage(
 		new NodeApiError(node, { httpCode: String(status), message: words } as JsonObject, {
 			description: notRepeated ? NOT_REPEATED_HINT : hintFor(status, subject),
 			httpCode: String(status),
 			itemIndex,
 		}),
-		`${words} (HTTP ${status}${tries})`,
+		`${words} (HTTP ${status}${tries})${scope}`,
 	);
 }
 
-/** Said of a create that failed after it may have reached Kore (a 5xx, a lost connection): it was not repeated. */
+/**
+ * Said of a request that creates something (contacts, a contact list, numbers in a list) or starts a campaign and
+ * failed after it may have reached Kore (a 5xx, a lost connection): it was not repeated.
+ */
 const NOT_REPEATED_HINT =
-	'This request creates contacts and may have reached Kore before it failed, so it was not sent again (that could create the contacts twice). Kore may have created them. Check in Kore whether they exist before running it again.';
+	'This request creates something in Kore (contacts, a contact list, numbers in a list) or starts a campaign, and may have reached Kore before it failed, so it was not sent again (that could do it twice). Kore may have done it. Check in Kore whether they exist before running it again (after a start: whether the campaign runs).';
 
 /** The error for a request Kore kept rate-limiting until the node's total wait was used up. */
 export function koreRateLimitError(

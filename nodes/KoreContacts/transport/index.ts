@@ -1,17 +1,17 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError, isObjectEmpty, sleep } from 'n8n-workflow';
 import type { IAllExecuteFunctions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
+import { CAMPAIGN_SCOPE, campaignAnswer, campaignTarget } from './campaign';
 import { errorCode, formatMs, isRateLimitResponse, koreApiError, koreErrorText, koreNetworkError, koreRateLimitError } from './errors';
 import { NEVER_SENT_CODES, TRANSIENT_CODES, TRANSIENT_STATUS, backoffMs, contactsPath, retryAfterMs } from './http';
 import { listPages } from './list';
 import { DEFAULT_SETTINGS } from './types';
 import type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './types';
-import { pacerFor } from './pacing';
+import { logPacingWait, pacerFor } from './pacing';
 import { sharedState } from '../queue';
 import type { SharedState } from '../queue';
-import type { Pacer, PacingSlot } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
@@ -25,8 +25,6 @@ export type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './t
  * a second, or the account's pacing interval when that is longer.
  */
 export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
-/** How often (at most) a pacer's waits are logged. */
-const WAIT_LOG_INTERVAL_MS = 10_000;
 
 interface Response {
 	statusCode: number;
@@ -34,7 +32,6 @@ interface Response {
 	headers?: IDataObject;
 }
 
-const lastWaitLog = new WeakMap<Pacer, number>();
 
 /**
  * The one way this package talks to Kore. It alone knows the URLs, the authentication (through the
@@ -102,23 +99,29 @@ export class KoreClient {
 		const user = `${credentialId}\n${credentials.clientId}`;
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
 		const signal = req.detached ? new AbortController().signal : this.signal();
-		// Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
-		// sent again, or the contact could be created twice.
-		const retrySafe = req.method !== 'POST';
+		const target = req.campaign
+			? campaignTarget(req.campaign, req.streamId, credentials.accountId)
+			: // Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
+				// sent again, or the contact could be created twice.
+				{ method: req.method, url: contactsPath(req.streamId, req.path), qs: {}, headers: {}, repeatable: req.method !== 'POST' };
+		const retrySafe = target.repeatable;
 		const options: IHttpRequestOptions = {
-			method: req.method,
-			url: contactsPath(req.streamId, req.path),
-			qs: req.qs,
-			body: req.body,
+			method: target.method,
+			url: target.url,
+			qs: req.campaign ? { ...target.qs, ...req.qs } : req.qs,
+			// n8n sends no body for an empty object; Kore's pages send `{}` with these POSTs.
+			body: req.campaign && target.method === 'POST' && (req.body === undefined || (typeof req.body === 'object' && isObjectEmpty(req.body))) ? '{}' : req.body,
 			json: true,
-			headers: { 'Content-Type': req.contentType ?? 'application/json' },
+			headers: { 'Content-Type': req.contentType ?? 'application/json', ...target.headers },
 			timeout: this.settings.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
-		const subject = { streamId: req.streamId, contactId: req.contactId };
+		const subject = req.campaign
+			? { streamId: req.streamId, scope: CAMPAIGN_SCOPE, what: 'what' in target ? target.what : undefined }
+			: { streamId: req.streamId, contactId: req.contactId };
 		let attempts = 0;
 		let retries = 0;
 		let rateLimitRetries = 0;
@@ -131,7 +134,7 @@ export class KoreClient {
 			const slot = await pacer.acquire(signal, user).catch(() => {
 				throw this.notSent(req.itemIndex);
 			});
-			this.logWait(pacer, credentials, slot);
+			logPacingWait(this.ctx.logger, pacer, credentials, slot);
 			let sharedDone: () => Promise<void>;
 			try {
 				// In n8n's queue mode the account's budget is shared by every worker as well.
@@ -193,7 +196,12 @@ export class KoreClient {
 				);
 				continue;
 			}
-			if (response && response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
+			if (response && response.statusCode >= 200 && response.statusCode < 300) {
+				if (!req.campaign) return response.body as T;
+				const answer = campaignAnswer(response.body);
+				if (answer.ok) return answer.value as T;
+				throw koreApiError(this.ctx.getNode(), response.statusCode, response.body, subject, req.itemIndex, attempts);
+			}
 
 			const code = failure === undefined ? undefined : errorCode(failure);
 			const transient = response ? TRANSIENT_STATUS.has(response.statusCode) : code !== undefined && TRANSIENT_CODES.has(code);
@@ -208,7 +216,7 @@ export class KoreClient {
 				}
 				const delay = backoffMs(this.settings.retryBaseMs, retries);
 				this.ctx.logger.info(
-					`Kore Contacts: ${req.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
+					`Kore Contacts: ${target.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
 				);
 				try {
 					await sleep(delay, signal);
@@ -279,15 +287,5 @@ export class KoreClient {
 	private notSent(itemIndex?: number): NodeOperationError {
 		const why = this.halted.signal.aborted ? "the node stopped at an earlier item's error" : 'the execution was cancelled';
 		return new NodeOperationError(this.ctx.getNode(), `Not sent: ${why}`, { itemIndex });
-	}
-
-	private logWait(pacer: Pacer, credentials: KoreCredentials, wait: PacingSlot): void {
-		if (wait.waitedMs < 1000) return;
-		const now = Date.now();
-		if (now - (lastWaitLog.get(pacer) ?? 0) < WAIT_LOG_INTERVAL_MS) return;
-		lastWaitLog.set(pacer, now);
-		this.ctx.logger.info(
-			`Kore Contacts: pacing requests to ${pacer.limit} per ${formatMs(credentials.rateLimitWindowMs)} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
-		);
 	}
 }

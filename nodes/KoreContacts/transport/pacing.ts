@@ -1,4 +1,8 @@
 import { sleep } from 'n8n-workflow';
+import type { Logger } from 'n8n-workflow';
+
+import type { KoreCredentials } from './auth';
+import { formatMs } from './errors';
 
 /**
  * A granted slot: how long the request waited for it, how many were still waiting then, and `done`, to call
@@ -206,3 +210,18 @@ const IN_FLIGHT_MS = 10 * 60_000;
 
 /** 2% of the window (1.2 s of Kore's minute). */
 export const WINDOW_MARGIN = 0.02;
+
+/** How often (at most) a pacer's waits are logged. */
+const WAIT_LOG_INTERVAL_MS = 10_000;
+const lastWaitLog = new WeakMap<Pacer, number>();
+
+/** Logs a wait for a pacing slot of a second or more, at most once per WAIT_LOG_INTERVAL_MS per account. */
+export function logPacingWait(logger: Logger, pacer: Pacer, credentials: KoreCredentials, wait: PacingSlot): void {
+	if (wait.waitedMs < 1000) return;
+	const now = Date.now();
+	if (now - (lastWaitLog.get(pacer) ?? 0) < WAIT_LOG_INTERVAL_MS) return;
+	lastWaitLog.set(pacer, now);
+	logger.info(
+		`Kore Contacts: pacing requests to ${pacer.limit} per ${formatMs(credentials.rateLimitWindowMs)} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
+	);
+}

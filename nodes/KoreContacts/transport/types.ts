@@ -1,8 +1,11 @@
 import type { FunctionsBase, IDataObject, IHttpRequestMethods, IHttpRequestOptions, RequestHelperFunctions } from 'n8n-workflow';
 
+import type { CampaignEndpoint } from './campaign';
+
 /**
  * What the client (and the lookup layer) use of n8n's node context: an execution's (`IExecuteFunctions`, the
- * Kore Contacts node) or a poll's (`IPollFunctions`, the Kore Contacts Trigger).
+ * Kore Contacts node), a poll's (`IPollFunctions`, the Kore Contacts Trigger) or the editor's look-ups
+ * (`ILoadOptionsFunctions`, the pickers of a contact list or campaign).
  */
 export type KoreContext = Pick<FunctionsBase, 'getCredentials' | 'getNode' | 'getExecutionId' | 'logger'> & {
 	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication'>;
@@ -10,12 +13,23 @@ export type KoreContext = Pick<FunctionsBase, 'getCredentials' | 'getNode' | 'ge
 	getExecutionCancelSignal?(): AbortSignal | undefined;
 };
 
-/** One request to a stream's Contacts API. */
-export interface KoreRequest {
-	method: IHttpRequestMethods;
+/**
+ * One request to a stream's Contacts API (`method` and `path`), or to its Campaign Management API (`campaign`:
+ * the endpoint decides the method, path and headers, and the answer is the `data` of Kore's wrapper).
+ */
+export type KoreRequest = RequestBase &
+	(
+		| {
+				method: IHttpRequestMethods;
+				/** Path segments after `/contacts`; each is percent-encoded on its own. */
+				path?: string[];
+				campaign?: never;
+		  }
+		| { campaign: CampaignEndpoint }
+	);
+
+interface RequestBase {
 	streamId: string;
-	/** Path segments after `/contacts`; each is percent-encoded on its own. */
-	path?: string[];
 	qs?: IDataObject;
 	body?: IHttpRequestOptions['body'];
 	/** The body's type when it is not JSON (e.g. a multipart upload). */

@@ -3,30 +3,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { prepareItems, runEach } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor } from '../../helpers/params';
+import { readLimit, returnAllProperties, streamIdFor } from '../../helpers/params';
 import { PhoneError, phoneCandidates, storedPhone } from '../../helpers/phone';
 import type { OperationContext } from '../types';
 
 const show = { resource: ['contact'], operation: ['getAll'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllProperties('contact', 'getAll'),
 	{
 		displayName:
 			'Without a Status filter, the node returns whatever Kore lists for the stream: deleted (inactive) contacts too, if Kore lists them. Add the Status filter "Active" to get only contacts in use.',
@@ -86,8 +70,7 @@ interface Query {
 
 function readQuery(ctx: IExecuteFunctions, index: number, defaultStreamId: string): Query {
 	const streamId = streamIdFor(ctx, index, defaultStreamId);
-	const returnAll = ctx.getNodeParameter('returnAll', index, false) as boolean;
-	const limit = returnAll ? undefined : Math.max(1, Math.floor(ctx.getNodeParameter('limit', index, 50) as number));
+	const limit = readLimit(ctx, index);
 	const filters = ctx.getNodeParameter('filters', index, {}) as IDataObject;
 	const phone = typeof filters.phoneNumber === 'string' ? filters.phoneNumber.trim() : '';
 	let phones: string[] | undefined;

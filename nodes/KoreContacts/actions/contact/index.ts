@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { streamIdProperty } from '../../helpers/params';
 import { optionsCollection } from '../options';
 import type { Operation } from '../types';
 import * as create from './create.operation';
@@ -91,17 +92,10 @@ export const description: INodeProperties[] = [
 		],
 		default: 'delete',
 	},
-	{
-		displayName: 'Stream ID',
-		name: 'streamId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. st-7dc994f0-4436-5134-9fa8-a942625a1b2c',
-		hint: 'Leave empty to use the Stream ID of the credential',
-		description:
-			'The ID of the Kore bot (stream) that holds the contacts, when it is not the credential\'s. Find it on the bot\'s App Settings page; it starts with "st-".',
-		displayOptions: { show: { resource: ['contact'] } },
-	},
+	streamIdProperty(
+		'contact',
+		'The ID of the Kore bot (stream) that holds the contacts, when it is not the credential\'s. Find it on the bot\'s App Settings page; it starts with "st-".',
+	),
 	...Object.values(operations).flatMap((operation) => operation.description),
 	optionsCollection(Object.values(operations).flatMap((operation) => operation.options ?? [])),
 ];
