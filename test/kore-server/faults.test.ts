@@ -86,11 +86,16 @@ test('latency: fixed and [min, max]', async () => {
 		expect((await call(s, 'GET', BASE)).status).toBe(200);
 		expect(Date.now() - t).toBeGreaterThanOrEqual(75);
 		s.setLatency([20, 40]);
-		t = Date.now();
-		await call(s, 'GET', BASE);
-		const took = Date.now() - t;
-		expect(took).toBeGreaterThanOrEqual(18);
-		expect(took).toBeLessThan(80 + 40);
+		const took: number[] = [];
+		for (let i = 0; i < 5; i++) {
+			t = Date.now();
+			await call(s, 'GET', BASE);
+			took.push(Date.now() - t);
+		}
+		// every request waits at least the new minimum; the quickest of five shows the old 80 ms is gone (a busy
+		// machine adds its own delay to each, so no one request is held to an upper bound)
+		expect(Math.min(...took)).toBeGreaterThanOrEqual(18);
+		expect(Math.min(...took)).toBeLessThan(80);
 	} finally {
 		await s.close();
 	}
