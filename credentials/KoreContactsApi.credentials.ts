@@ -83,7 +83,7 @@ export class KoreContactsApi implements ICredentialType {
 			typeOptions: { minValue: 1, numberPrecision: 0 },
 			default: 60,
 			description:
-				'Kore allows 60 requests per minute per account on the Contacts APIs. Every Kore Contacts node in this n8n that uses this account waits for a free slot instead of being refused. Lower it if other systems use the same account. Whole numbers only; when several credentials name the same account, the lowest of their limits applies to all of them.',
+				'Kore allows 60 requests per minute per account on the Contacts APIs. Every Kore Contacts node in this n8n that uses this account waits for a free slot instead of being refused, and never sends faster than this. Set a lower limit you know of here (Kore agreed less, or other systems use the account); when Kore still refuses requests, the node learns the lower rate it can send at. Whole numbers only; when several credentials name the same account, the lowest of their limits applies to all of them.',
 		},
 		{
 			// Kore's window is a minute. Only a local test server with a scaled clock sets another one.

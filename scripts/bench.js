@@ -14,6 +14,7 @@
  *   BENCH_LOG=1 npm run bench -- lookups         # … printing the node's log lines (scans, pacing) as they come
  *   npm run bench -- memory       # only what one read of 20,000 contacts holds, in one process and in n8n's Redis
  *   npm run bench -- trigger      # only the Kore Contacts Trigger's figures (requests per poll, a poll beside a burst)
+ *   npm run bench -- learned-rate # only pacing that learns Kore's real limit (issue 21; names of its scenarios may follow)
  *   npm run bench -- queue        # only the queue-mode figures: the same burst of webhook events through a REAL
  *                                 # n8n (scripts/n8n-harness/queue-lab.js) as one process and as main + 1, 2, 3
  *                                 # workers (needs redis-server and PostgreSQL: .ci/install-services; n8n in
@@ -54,6 +55,7 @@ async function main() {
 	await lookups([]);
 	await require('./bench/read-memory').readMemory();
 	await require('./bench/trigger').benchTrigger();
+	await require('./bench/learned-rate').learnedRate();
 
 	console.log('\nSummary');
 	console.table(rows);
@@ -74,6 +76,7 @@ const only = {
 	queue: queueMode,
 	memory: () => require('./bench/read-memory').readMemory(),
 	trigger: () => require('./bench/trigger').benchTrigger(),
+	'learned-rate': () => require('./bench/learned-rate').learnedRate(ARGS.slice(1)),
 }[ARGS[0]];
 (only ? only() : all()).then(
 	() => process.exit(0),

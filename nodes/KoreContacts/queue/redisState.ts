@@ -2,10 +2,12 @@ import type { Cluster, Redis } from 'ioredis';
 import { sleep } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
+import { QUIET_WINDOWS, spacingMs } from '../transport/learnedRate';
+import type { LearnedRate, Learning, Recent } from '../transport/learnedRate';
 import { takeLocks } from './lease';
 import type { Patience } from './patience';
-import { BUDGET, DONE, NEWEST_JOB, PAUSE, PUBLISH_READ, PUBLISH_RECORD } from './scripts';
-import type { Lease, LockWait, SharedRead, SharedRecord, SharedState } from './types';
+import { BUDGET, DONE, LEARN, NEWEST_JOB, PAUSE, PUBLISH_READ, PUBLISH_RECORD } from './scripts';
+import type { Lease, LockWait, SharedRate, SharedRead, SharedRecord, SharedState } from './types';
 
 /** A lock a crashed worker held frees itself after this; a live holder renews it every third of it. */
 export const LEASE_MS = 30_000;
@@ -15,12 +17,23 @@ export const RETAIN_READ_MS = 60_000;
 const RECORD_TTL_MS = 15 * 60_000;
 /** How often a worker asks again while every slot is held by a request still in flight. */
 const IN_FLIGHT_POLL_MS = 25;
+/** How often a worker computes the learned rate again when other workers keep changing it under it. */
+const LEARN_TRIES = 8;
 /** How many pages of a published read one call fetches. */
 const PAGES_PER_CALL = 20;
 /** How long a worker waits for another's read of the same stream before it gives up (a read of 100,000 contacts at 60 a minute takes about 17 minutes). */
 const READ_LOCK_WAIT_MS = 30 * 60_000;
 
 export type Client = Redis | Cluster;
+
+/** A SNAPSHOT (scripts.ts) as the learning rule reads it: the ages Redis gives become times on this clock. */
+function sharedRate([version, state, accepted, age]: unknown[], now = Date.now()): SharedRate {
+	return {
+		version: String(version),
+		state: state ? (JSON.parse(String(state)) as LearnedRate) : undefined,
+		recent: { accepted: Number(accepted), oldest: Number(age) >= 0 ? now - Number(age) : undefined },
+	};
+}
 
 export class RedisState implements SharedState {
 	readonly queueMode = true;
@@ -56,7 +69,13 @@ export class RedisState implements SharedState {
 		return `${this.prefix}:kore-contacts:${kind}:{${name}}`;
 	}
 
-	async acquire(account: string, limit: number, windowMs: number, inFlightMs: number, signal: AbortSignal): Promise<() => Promise<void>> {
+	async acquire(
+		account: string,
+		limit: number,
+		windowMs: number,
+		inFlightMs: number,
+		signal: AbortSignal,
+	): Promise<(accepted?: boolean) => Promise<SharedRate | undefined>> {
 		const previous = this.turns.get(account) ?? Promise.resolve();
 		let turnOver!: () => void;
 		const mine = new Promise<void>((resolve) => (turnOver = resolve));
@@ -71,14 +90,29 @@ export class RedisState implements SharedState {
 				const wait = Number(
 					await this.patience.run(
 						async () =>
-							await this.client.eval(BUDGET, 2, budget, this.key('pause', account), limit, windowMs, Math.round(inFlightMs), slot, IN_FLIGHT_POLL_MS),
+							await this.client.eval(
+								BUDGET,
+								3,
+								budget,
+								this.key('pause', account),
+								this.key('learned', account),
+								limit,
+								windowMs,
+								Math.round(inFlightMs),
+								slot,
+								IN_FLIGHT_POLL_MS,
+							),
 						signal,
 					),
 				);
 				if (wait <= 0) {
-					return async () => {
+					return async (accepted) => {
 						// not given back (Redis out of reach): the slot frees itself after the request timeout + a window
-						await this.patience.run(async () => await this.client.eval(DONE, 1, budget, windowMs, slot)).catch(() => undefined);
+						const keys = [budget, this.key('accepted', account), this.key('learned', account)];
+						const known = await this.patience
+							.run(async () => await this.client.eval(DONE, 3, ...keys, windowMs, slot, accepted ? 1 : 0))
+							.catch(() => undefined);
+						return Array.isArray(known) ? sharedRate(known) : undefined;
 					};
 				}
 				await sleep(Math.min(wait, windowMs), signal);
@@ -91,6 +125,29 @@ export class RedisState implements SharedState {
 
 	async pause(account: string, delayMs: number): Promise<void> {
 		await this.patience.run(async () => await this.client.eval(PAUSE, 1, this.key('pause', account), Math.max(1, Math.round(delayMs))));
+	}
+
+	async learn(
+		account: string,
+		windowMs: number,
+		step: (state: LearnedRate | undefined, recent: Recent) => Learning,
+		known?: SharedRate,
+	): Promise<Learning | undefined> {
+		const keys = [this.key('accepted', account), this.key('learned', account)];
+		const learn = async (...args: Array<string | number>) => (await this.patience.run(async () => await this.client.eval(LEARN, 2, ...keys, ...args))) as unknown[];
+		// '?' is no version: LEARN only reads
+		let shared = known ?? sharedRate((await learn('?', '', '', 0, 0, windowMs)).slice(1));
+		for (let tries = 0; tries < LEARN_TRIES; tries++) {
+			const learning = step(shared.state, shared.recent);
+			const state = learning.state ? JSON.stringify(learning.state) : '';
+			if (state === (shared.state ? JSON.stringify(shared.state) : '')) return learning;
+			const version = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+			const spacing = learning.state ? spacingMs(learning.state, windowMs) : 0;
+			const reply = await learn(shared.version, version, state, spacing, QUIET_WINDOWS * windowMs, windowMs);
+			if (Number(reply[0]) === 1) return learning;
+			shared = sharedRate(reply.slice(1));
+		}
+		throw new Error('the learned rate kept changing under this worker');
 	}
 
 	/** Whether Redis answers (within the wait allowed). */

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { LearnedRate, Learning, Recent } from '../transport/learnedRate';
+
 /**
  * State shared by every n8n process of one installation, for n8n's queue mode (a main process and several
  * `n8n worker` processes, with Redis): the per-account request budget, a rate-limit pause every process
@@ -14,13 +16,32 @@ import type { IDataObject } from 'n8n-workflow';
 export interface SharedState {
 	readonly queueMode: boolean;
 	/**
-	 * Waits until the account's shared budget grants a request (and any pause is over); resolves with `done`,
-	 * to call when its answer is in. The slot is taken until a window after `done`, or after `inFlightMs` +
-	 * the window if `done` never comes (a worker that crashed mid-request).
+	 * Waits until the account's shared budget grants a request (and any pause is over, and the learned rate's
+	 * interval since the last grant has passed); resolves with `done`, to call when its answer is in, with whether
+	 * Kore accepted it (see PacingSlot), which resolves with the account's learned rate as Redis holds it then.
+	 * The slot is taken until a window after `done`, or after `inFlightMs` + the window if `done` never comes
+	 * (a worker that crashed mid-request).
 	 */
-	acquire(account: string, limit: number, windowMs: number, inFlightMs: number, signal: AbortSignal): Promise<() => Promise<void>>;
+	acquire(
+		account: string,
+		limit: number,
+		windowMs: number,
+		inFlightMs: number,
+		signal: AbortSignal,
+	): Promise<(accepted?: boolean) => Promise<SharedRate | undefined>>;
 	/** Holds every process's requests for this account for `delayMs`. */
 	pause(account: string, delayMs: number): Promise<void>;
+	/**
+	 * Applies a step of the learning rule to the account's learned rate shared by every process (atomically:
+	 * again on a newer state if another process changed it), starting from `known` if given; resolves with it.
+	 * Outside queue mode: undefined, and the in-process pacer learns alone.
+	 */
+	learn(
+		account: string,
+		windowMs: number,
+		step: (state: LearnedRate | undefined, recent: Recent) => Learning,
+		known?: SharedRate,
+	): Promise<Learning | undefined>;
 	/**
 	 * The next position in the one order every worker shares: each read start (page request) and each write
 	 * answer takes one, and knowledge of a contact is replaced only by knowledge with a later position.
@@ -50,6 +71,13 @@ export interface SharedState {
 	 * as n8n's leader key names it; undefined with one main, or outside queue mode.
 	 */
 	leader(): Promise<string | undefined>;
+}
+
+/** An account's learned rate as n8n's Redis holds it (`version` changes with each write), and what Kore accepted. */
+export interface SharedRate {
+	version: string;
+	state?: LearnedRate;
+	recent: Recent;
 }
 
 /** How long to wait for a lock, what for (named in the error), and when to give up early (cancelled). */
@@ -110,6 +138,7 @@ export const LOCAL: SharedState = {
 	queueMode: false,
 	acquire: async () => async () => undefined,
 	pause: async () => undefined,
+	learn: async () => undefined,
 	nextPosition: async () => ++position,
 	lock: async () => ({ extend: async () => undefined, release: async () => undefined }),
 	record: async () => undefined,

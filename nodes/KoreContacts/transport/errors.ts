@@ -205,8 +205,14 @@ export function koreNetworkError(
 	);
 }
 
-/** A duration for people: "12.5 s", "4 min 3 s". */
+/** A learned rate for people: whole requests, or one decimal below 10. */
+export function formatRate(rate: number): string {
+	return rate < 10 ? String(Math.round(rate * 10) / 10) : String(Math.round(rate));
+}
+
+/** A duration for people: "12.5 s", "4 min 3 s", "1 min". */
 export function formatMs(ms: number): string {
 	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-	return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+	const secondsPart = Math.round((ms % 60_000) / 1000);
+	return `${Math.floor(ms / 60_000)} min${secondsPart ? ` ${secondsPart} s` : ''}`;
 }

@@ -1,17 +1,20 @@
-import { NodeOperationError, isObjectEmpty, sleep } from 'n8n-workflow';
-import type { IAllExecuteFunctions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IAllExecuteFunctions, IDataObject } from 'n8n-workflow';
 
 import { KoreCredentialError, readCredentials } from './auth';
 import type { KoreCredentials } from './auth';
-import { CAMPAIGN_SCOPE, campaignAnswer, campaignTarget } from './campaign';
+import { campaignAnswer } from './campaign';
 import { errorCode, formatMs, isRateLimitResponse, koreApiError, koreErrorText, koreNetworkError, koreRateLimitError } from './errors';
-import { NEVER_SENT_CODES, TRANSIENT_CODES, TRANSIENT_STATUS, backoffMs, contactsPath, retryAfterMs } from './http';
+import { NEVER_SENT_CODES, TRANSIENT_CODES, TRANSIENT_STATUS, backoffMs, retryAfterMs } from './http';
 import { listPages } from './list';
+import { wireRequest } from './request';
 import { DEFAULT_SETTINGS } from './types';
 import type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './types';
-import { logPacingWait, pacerFor } from './pacing';
+import { logLearnedRate, logPacingWait, pacerFor } from './pacing';
 import { sharedState } from '../queue';
 import type { SharedState } from '../queue';
+import type { SharedRate } from '../queue/types';
+import type { LearningStep } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
@@ -19,10 +22,10 @@ export { backoffMs, contactsPath, encodeSegment, retryAfterMs } from './http';
 export { DEFAULT_SETTINGS } from './types';
 export type { KoreContext, KoreRequest, RequestMeta, RequestSettings } from './types';
 
-
 /**
  * The shortest wait between rate-limit retries, whatever Kore's Retry-After says (0, empty, a past date):
- * a second, or the account's pacing interval when that is longer.
+ * a second of Kore's minute (a local test server's scaled window scales it), or the account's pacing interval
+ * when that is longer.
  */
 export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 
@@ -99,29 +102,7 @@ export class KoreClient {
 		const user = `${credentialId}\n${credentials.clientId}`;
 		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
 		const signal = req.detached ? new AbortController().signal : this.signal();
-		const target = req.campaign
-			? campaignTarget(req.campaign, req.streamId, credentials.accountId)
-			: // Sending it twice does no harm, except for a create (POST): one that may have reached Kore is not
-				// sent again, or the contact could be created twice.
-				{ method: req.method, url: contactsPath(req.streamId, req.path), qs: {}, headers: {}, repeatable: req.method !== 'POST' };
-		const retrySafe = target.repeatable;
-		const options: IHttpRequestOptions = {
-			method: target.method,
-			url: target.url,
-			qs: req.campaign ? { ...target.qs, ...req.qs } : req.qs,
-			// n8n sends no body for an empty object; Kore's pages send `{}` with these POSTs.
-			body: req.campaign && target.method === 'POST' && (req.body === undefined || (typeof req.body === 'object' && isObjectEmpty(req.body))) ? '{}' : req.body,
-			json: true,
-			headers: { 'Content-Type': req.contentType ?? 'application/json', ...target.headers },
-			timeout: this.settings.timeoutMs,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-		};
-		const subject = req.campaign
-			? { streamId: req.streamId, scope: CAMPAIGN_SCOPE, what: 'what' in target ? target.what : undefined }
-			: { streamId: req.streamId, contactId: req.contactId };
+		const { options, retrySafe, subject } = wireRequest(req, credentials.accountId, this.settings.timeoutMs);
 		let attempts = 0;
 		let retries = 0;
 		let rateLimitRetries = 0;
@@ -129,13 +110,14 @@ export class KoreClient {
 		let rateLimitedSince: number | undefined;
 		const shared = await this.shared();
 		const account = `${credentials.host}\n${credentials.accountId}`;
+		const minWaitMs = (MIN_RATE_LIMIT_WAIT_MS * credentials.rateLimitWindowMs) / 60_000;
 		for (;;) {
 			// A slot is held from its grant until a window after the answer: Kore counts the request somewhere between.
 			const slot = await pacer.acquire(signal, user).catch(() => {
 				throw this.notSent(req.itemIndex);
 			});
 			logPacingWait(this.ctx.logger, pacer, credentials, slot);
-			let sharedDone: () => Promise<void>;
+			let sharedDone: (accepted?: boolean) => Promise<SharedRate | undefined>;
 			try {
 				// In n8n's queue mode the account's budget is shared by every worker as well.
 				sharedDone = await shared.acquire(account, pacer.limit, pacer.windowMs, this.settings.timeoutMs, signal);
@@ -154,10 +136,12 @@ export class KoreClient {
 			} catch (error) {
 				refused = error;
 			}
+			let sentAt = Date.now();
 			try {
 				if (refused === undefined) {
 					attempts++;
 					meta.attempts = attempts;
+					sentAt = Date.now();
 					response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, {
 						...options,
 						headers: { ...options.headers },
@@ -165,26 +149,33 @@ export class KoreClient {
 				}
 			} catch (error) {
 				failure = error;
-			} finally {
-				slot.done();
-				await sharedDone();
 			}
+			const rateLimited = response !== undefined && isRateLimitResponse(response.statusCode, response.body);
+			// whether Kore let the request through its limit: unknown without an answer
+			const accepted = response === undefined ? undefined : !rateLimited;
+			slot.done(accepted);
+			const known = await sharedDone(accepted);
 			if (refused !== undefined) {
 				if (refused instanceof NodeOperationError) throw refused;
 				throw new NodeOperationError(this.ctx.getNode(), `Not sent: ${(refused as Error).message}`, { itemIndex: req.itemIndex });
 			}
+			// a refusal with a Retry-After says when to send again: there is nothing to learn from it
+			if (accepted || (rateLimited && retryAfterMs(response?.headers) === undefined)) {
+				const inRedis = shared.queueMode ? (step: LearningStep) => shared.learn(account, pacer.windowMs, step, known) : undefined;
+				logLearnedRate(this.ctx.logger, pacer, credentials, await pacer.answered(rateLimited, sentAt, inRedis));
+			}
 
-			if (response && isRateLimitResponse(response.statusCode, response.body)) {
+			if (response && rateLimited) {
 				// Bounded three ways: a floor on each wait (a Retry-After of 0, empty or in the past still waits),
 				// the real time since the first rate-limit answer (queueing for a pacing slot included), and the
-				// number of retries that time allows at the floor.
+				// number of retries that time allows at the floor. Without a Retry-After (Kore sends none), the
+				// account waits at the rate learned from the refusals.
 				const now = Date.now();
 				rateLimitedSince ??= now;
-				const floor = Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.ceil(pacer.windowMs / pacer.limit));
-				const asked = retryAfterMs(response.headers, now) ?? pacer.windowMs + Math.round(Math.random() * 1000);
-				const delay = Math.max(floor, asked);
+				const floor = Math.max(minWaitMs, Math.ceil(pacer.windowMs / pacer.limit));
+				const delay = Math.max(floor, retryAfterMs(response.headers, now) ?? pacer.refusalWaitMs(now));
 				const waited = now - rateLimitedSince;
-				const maxRetries = Math.floor(this.settings.maxRateLimitWaitMs / MIN_RATE_LIMIT_WAIT_MS);
+				const maxRetries = Math.floor(this.settings.maxRateLimitWaitMs / minWaitMs);
 				if (waited + delay > this.settings.maxRateLimitWaitMs || rateLimitRetries >= maxRetries) {
 					throw koreRateLimitError(this.ctx.getNode(), response.statusCode, response.body, waited, req.itemIndex);
 				}
@@ -216,7 +207,7 @@ export class KoreClient {
 				}
 				const delay = backoffMs(this.settings.retryBaseMs, retries);
 				this.ctx.logger.info(
-					`Kore Contacts: ${target.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
+					`Kore Contacts: ${options.method} failed (${response ? `HTTP ${response.statusCode}` : code}); retry ${retries} of ${this.settings.maxRetries} in ${formatMs(delay)}`,
 				);
 				try {
 					await sleep(delay, signal);

@@ -2,16 +2,23 @@ import { sleep } from 'n8n-workflow';
 import type { Logger } from 'n8n-workflow';
 
 import type { KoreCredentials } from './auth';
-import { formatMs } from './errors';
+import { formatMs, formatRate } from './errors';
+
+import { current, onAccepted, onRefused, refusalWaitMs, spacingMs } from './learnedRate';
+import type { LearnedRate, Learning, Recent } from './learnedRate';
+
+/** A step of the learning rule: from a state and what Kore accepted in the last window, to the next. */
+export type LearningStep = (state: LearnedRate | undefined, recent: Recent) => Learning;
 
 /**
  * A granted slot: how long the request waited for it, how many were still waiting then, and `done`, to call
- * once the request's answer (or failure) is in. The slot stays taken until a window after `done`.
+ * once the request's answer (or failure) is in — with `accepted`: whether Kore let it through its rate limit
+ * (any answer but a refusal), unknown without an answer. The slot stays taken until a window after `done`.
  */
 export interface PacingSlot {
 	waitedMs: number;
 	queued: number;
-	done: () => void;
+	done: (accepted?: boolean) => void;
 }
 
 interface Waiter {
@@ -47,10 +54,18 @@ function wholeLimit(limit: number): number {
  * Several credentials may name the same account with different limits: each registers as a user, and the
  * pacer applies the lowest limit (and longest window) among the users in use — with requests waiting, or
  * granted within their window. A user's limit stops counting once it has been idle for a whole window.
+ *
+ * Below that limit, the rate learned from Kore's refusals (learnedRate.ts) spaces requests evenly: Kore's real
+ * limit may be lower than the credential says (others use the account), and its window shorter than a minute.
  */
 export class Pacer {
-	/** When each taken slot frees: a window after its request's answer (IN_FLIGHT_MS after the grant until then). */
-	private readonly taken: Array<{ frees: number }> = [];
+	/**
+	 * When each taken slot frees: a window after its request's answer (IN_FLIGHT_MS after the grant until then);
+	 * and when Kore accepted it, if it did (what Kore accepted in the last window is what the learning reads).
+	 */
+	private readonly taken: Array<{ frees: number; accepted?: number }> = [];
+	private learned?: LearnedRate;
+	private lastGrant = -Infinity;
 	/** Ends the drain loop's current wait. */
 	private wake?: AbortController;
 	private readonly queue: Waiter[] = [];
@@ -129,11 +144,44 @@ export class Pacer {
 		this.pausedUntil = Math.max(this.pausedUntil, until);
 	}
 
+	/** The rate learned from Kore's refusals, unless forgotten. */
+	learnedRate(now = Date.now()): LearnedRate | undefined {
+		return current(this.learned, now, this.windowMs);
+	}
+
+	/** How long to hold the account's requests after a refusal, at the learned rate. */
+	refusalWaitMs(now = Date.now()): number {
+		return refusalWaitMs(this.learnedRate(now), this.windowMs, now);
+	}
+
+	/**
+	 * Learns from Kore's answer to a request sent at `sentAt`: refused for its rate limit, or accepted. In n8n's
+	 * queue mode `inRedis` applies the step to the rate every worker shares, and the pacer takes the result;
+	 * without it (or when it fails) the pacer learns alone.
+	 */
+	async answered(refused: boolean, sentAt: number, inRedis?: (step: LearningStep) => Promise<Learning | undefined>): Promise<Learning> {
+		const answer = { now: Date.now(), sentAt, ceiling: this.limit, windowMs: this.windowMs };
+		const step: LearningStep = (state, recent) => (refused ? onRefused(state, answer, recent) : onAccepted(state, answer));
+		// (outside queue mode nothing is awaited: an answer's bookkeeping lets no other request in before it)
+		const shared = inRedis ? await inRedis(step).catch(() => undefined) : undefined;
+		if (!shared) return this.learn(step, answer.now);
+		this.learned = shared.state;
+		return shared;
+	}
+
+	/** Applies a step of the learning rule, given what Kore accepted in the last window; returns it. */
+	learn(step: LearningStep, now = Date.now()): Learning {
+		const accepted = this.taken.filter((slot) => slot.accepted !== undefined && slot.accepted > now - this.windowMs).map((slot) => slot.accepted!);
+		const learning = step(this.learned, { accepted: accepted.length, oldest: accepted.length ? Math.min(...accepted) : undefined });
+		this.learned = learning.state;
+		return learning;
+	}
+
 	/** Milliseconds until the next request may start (0 = now). */
 	nextDelay(now = Date.now()): number {
 		const limit = this.limit;
 		for (let i = this.taken.length - 1; i >= 0; i--) if (this.taken[i].frees <= now) this.taken.splice(i, 1);
-		let at = Math.max(now, this.pausedUntil);
+		let at = Math.max(now, this.pausedUntil, this.lastGrant + spacingMs(this.learnedRate(now), this.windowMs));
 		if (this.taken.length >= limit) {
 			// one more request fits when all but limit - 1 of the taken slots are free
 			const frees = this.taken.map((slot) => slot.frees).sort((x, y) => x - y);
@@ -156,17 +204,20 @@ export class Pacer {
 					continue;
 				}
 				const now = Date.now();
-				const slot = { frees: now + IN_FLIGHT_MS };
+				const slot: { frees: number; accepted?: number } = { frees: now + IN_FLIGHT_MS };
 				this.taken.push(slot);
+				this.lastGrant = now;
 				const waiter = this.queue.shift()!;
 				let done = false;
 				waiter.resolve({
 					waitedMs: now - waiter.since,
 					queued: this.queue.length,
-					done: () => {
+					done: (accepted) => {
 						if (done) return;
 						done = true;
-						slot.frees = Date.now() + this.windowMs;
+						const answered = Date.now();
+						slot.frees = answered + this.windowMs;
+						if (accepted) slot.accepted = answered;
 						this.wake?.abort();
 					},
 				});
@@ -221,7 +272,17 @@ export function logPacingWait(logger: Logger, pacer: Pacer, credentials: KoreCre
 	const now = Date.now();
 	if (now - (lastWaitLog.get(pacer) ?? 0) < WAIT_LOG_INTERVAL_MS) return;
 	lastWaitLog.set(pacer, now);
+	const per = formatMs(credentials.rateLimitWindowMs);
+	const learned = pacer.learnedRate(now);
 	logger.info(
-		`Kore Contacts: pacing requests to ${pacer.limit} per ${formatMs(credentials.rateLimitWindowMs)} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
+		`Kore Contacts: pacing requests to ${pacer.limit} per ${per} for account ${credentials.accountId} at ${credentials.host} (Kore's rate limit${learned ? `; learned rate ${formatRate(learned.rate)} per ${per}` : ''}); a request waited ${formatMs(wait.waitedMs)}, ${wait.queued} more waiting`,
+	);
+}
+
+/** Logs a change of the account's learned rate (from → to, and why). */
+export function logLearnedRate(logger: Logger, pacer: Pacer, credentials: KoreCredentials, { change }: Learning): void {
+	if (!change) return;
+	logger.info(
+		`Kore Contacts: learned rate for account ${credentials.accountId} at ${credentials.host}: ${formatRate(change.from)} → ${formatRate(change.to)} requests per ${formatMs(credentials.rateLimitWindowMs)} (${change.why}); the credential allows ${pacer.limit}`,
 	);
 }

@@ -72,6 +72,27 @@ describe('Two workers in queue mode, sharing n8n\'s Redis', () => {
 		expect(sent[3] - sent[0]).toBeGreaterThanOrEqual(550);
 	});
 
+	test("a rate one worker learned from Kore's refusals paces the other from its first request", async () => {
+		queueMode('q10');
+		// the credential says 100 per 3 s; Kore takes 5 per second (15 per 3 s)
+		const stream = fakeStream(120);
+		stream.server.setRateLimit({ limit: 5, windowMs: 1000 });
+		const [a, b] = [worker(), worker()];
+		const credentials = { requestsPerMinute: 100, rateLimitWindowMs: 3000 };
+		const items = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ stream: 'st-1', koreId: `c${from + i}` }));
+		const first = await run(a, 'delete-from-items.json', {}, { items: items(0, 12), credentials });
+		expect(first.error).toBeUndefined();
+		expect(first.outputs[0]).toHaveLength(12);
+		const before = stream.server.requests.length;
+		const second = await run(b, 'delete-from-items.json', {}, { items: items(100, 8), credentials });
+		expect(second.error).toBeUndefined();
+		expect(second.outputs[0].map((item) => item.json.id)).toEqual(items(100, 8).map((item) => item.koreId));
+		const sent = stream.server.requests.slice(before);
+		expect(sent.filter((request) => request.rateLimited).length).toBeLessThanOrEqual(1);
+		// unlearned, worker b would send 4 at once (its concurrency)
+		expect(sent[4].at - sent[0].at).toBeGreaterThanOrEqual(600);
+	}, 30_000);
+
 	test('a delete repeated on the other worker succeeds with Succeed If Already Deleted, without a second DELETE', async () => {
 		queueMode('q4');
 		const stream = fakeStream(20);

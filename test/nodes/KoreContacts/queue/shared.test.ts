@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 
 import { Patience, RedisState, n8nQueueSettings, queueSettingsFrom, sharedState } from '../../../../nodes/KoreContacts/queue';
+import { DECREASE, onRefused } from '../../../../nodes/KoreContacts/transport/learnedRate';
+import type { LearnedRate, Recent } from '../../../../nodes/KoreContacts/transport/learnedRate';
 import { startRedis } from '../../../helpers/redis';
 import type { TestRedis } from '../../../helpers/redis';
 import { startRedisProxy } from '../../../helpers/redis-proxy';
@@ -107,6 +109,41 @@ describe('Shared account budget', () => {
 		const waiting = a.acquire('acc', 1, 1000, 10_000, cancel.signal);
 		setTimeout(() => cancel.abort(new Error('cancelled')), 50);
 		await expect(waiting).rejects.toThrow('cancelled');
+	});
+});
+
+describe('Shared learned rate', () => {
+	test("a rate one worker learned spaces the other worker's grants; forgotten, it no longer does", async () => {
+		const [a, b] = twoWorkers();
+		const learning = await a.learn('acc-rate', 1000, () => ({ state: { rate: 5, lastUsed: Date.now(), measured: true } }));
+		expect(learning?.state?.rate).toBe(5);
+		const grants = async () => {
+			const granted: number[] = [];
+			for (let n = 0; n < 3; n++) {
+				const done = await b.acquire('acc-rate', 100, 1000, 10_000, never);
+				granted.push(Date.now());
+				await done(true);
+			}
+			return granted.slice(1).map((at, n) => at - granted[n]);
+		};
+		// a grant is timed on Redis's clock, its arrival here later by up to a round trip
+		for (const gap of await grants()) expect(gap).toBeGreaterThanOrEqual(150);
+		await a.learn('acc-rate', 1000, () => ({}));
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		for (const gap of await grants()) expect(gap).toBeLessThan(100);
+	});
+
+	test('the rule reads what Kore accepted on every worker; two workers refused at once decrease the rate once', async () => {
+		const [a, b] = twoWorkers();
+		for (const state of [a, b, a, b]) await (await state.acquire('acc-two', 100, 60_000, 10_000, never))(true);
+		const known = await (await a.acquire('acc-two', 100, 60_000, 10_000, never))(false);
+		expect(known?.recent.accepted).toBe(4);
+		const refused = (state: LearnedRate | undefined, recent: Recent) =>
+			onRefused(state, { now: Date.now(), sentAt: Date.now() - 10, ceiling: 100, windowMs: 60_000 }, recent);
+		// both start from the same reading: one writes the decrease, the other finds the run of refusals begun
+		const both = await Promise.all([a.learn('acc-two', 60_000, refused, known), b.learn('acc-two', 60_000, refused, known)]);
+		expect(both.filter((learning) => learning?.change)).toHaveLength(1);
+		expect((await b.learn('acc-two', 60_000, (state) => ({ state })))?.state?.rate).toBeCloseTo(4 * DECREASE);
 	});
 });
 

@@ -88,15 +88,31 @@ describe('rate limit answers', () => {
 		expect(logs.join('\n')).toMatch(/rate limit was exceeded \(HTTP 429.*waiting 7\.0 s/);
 	});
 
-	test('429 without Retry-After: backs off until the window can have reset', async () => {
-		const { ctx, calls } = scriptedContext(
-			[{ statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] } }, { statusCode: 200, body: { id: 'c1' } }],
-			{ rateLimitWindowMs: 10_000 },
+	test('429 without Retry-After: waits at the rate learned from the refusal, not a whole window, and logs what it learned', async () => {
+		// Kore accepts 5, then refuses one: it probes at three times that count per window until Kore accepts again
+		const ok = { statusCode: 200, body: { id: 'c1' } };
+		const { ctx, calls, logs } = scriptedContext([ok, ok, ok, ok, ok, { statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] } }, ok], {
+			requestsPerMinute: 600,
+		});
+		const shared = client(ctx);
+		await settle(Promise.all([1, 2, 3, 4, 5].map(() => shared.request(DELETE))).then(() => shared.request(DELETE)));
+		expect(calls).toHaveLength(7);
+		// a window with its 2 % margin, over 3 × 5
+		expect(calls[6].at - calls[5].at).toBe(4080);
+		expect(logs).toContainEqual(
+			expect.stringMatching(
+				/^Kore Contacts: learned rate for account acc-client-\d+ at https:\/\/kore\.example\.test: 600 → 4\.3 requests per 1 min \(Kore refused a request after accepting 5 in the last window\); the credential allows 600$/,
+			),
 		);
-		await settle(client(ctx).request(DELETE));
-		expect(calls).toHaveLength(2);
-		// the window plus the 2% margin, plus jitter (0.5 s with Math.random() = 0.5)
-		expect(calls[1].at - calls[0].at).toBe(10_200 + 500);
+	});
+
+	test('a 429 with Retry-After teaches no rate: Kore said when, and the account goes on at the credential\'s limit', async () => {
+		const ok = { statusCode: 200, body: { id: 'c1' } };
+		const { ctx, calls, logs } = scriptedContext([ok, { statusCode: 429, body: { errors: [{ msg: RATE_LIMIT_MESSAGE }] }, headers: { 'retry-after': '2' } }, ok]);
+		const shared = client(ctx);
+		await settle(shared.request(DELETE).then(() => Promise.all([shared.request(DELETE), shared.request(DELETE)])));
+		expect(calls.map((call) => call.at - calls[0].at)).toEqual([0, 0, 0, 2000]);
+		expect(logs.filter((line) => /learned rate/.test(line))).toEqual([]);
 	});
 
 	test.each([200, 400])('Kore\'s rate-limit message with status %i is treated as a rate limit too', async (status) => {

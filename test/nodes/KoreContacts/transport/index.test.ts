@@ -1,5 +1,6 @@
 import { contactsPath, encodeSegment } from '../../../../nodes/KoreContacts/transport';
 import { runWorkflow } from '../../../helpers/engine';
+import { fakeStream } from '../../../helpers/fake-stream';
 import { BASE, CREDENTIALS, SECRET, contact, koreError, scriptedKore } from '../../../helpers/kore';
 import { networkFailure } from '../../../helpers/network';
 
@@ -137,3 +138,29 @@ describe('Kore errors', () => {
 	});
 });
 
+describe('the rate learned from Kore\'s refusals', () => {
+	test('a burst of executions shares what one execution learned: they start spaced at that rate, not all at once', async () => {
+		// the credential says 100 per 3 s; Kore takes 5 per second (15 per 3 s)
+		const stream = fakeStream(150);
+		stream.server.setRateLimit({ limit: 5, windowMs: 1000 });
+		const credentials = { ...CREDENTIALS, requestsPerMinute: 100, rateLimitWindowMs: 3000 };
+		const items = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ stream: 'st-1', koreId: `c${from + i}` }));
+		const first = await runWorkflow('delete-from-items.json', { credentials, items: items(0, 12) });
+		expect(first.error).toBeUndefined();
+		expect(first.outputs[0]).toHaveLength(12);
+		const learned = first.logs.map((line) => line.message).filter((message) => /learned rate for account acc-0001/.test(message));
+		expect(learned[0]).toMatch(/: 100 → 4\.3 requests per 3\.0 s \(Kore refused a request after accepting 5 in the last window\)/);
+		expect(learned[1]).toMatch(/: 4\.3 → [\d.]+ requests per 3\.0 s \(Kore accepted 5 in [\d.]+ s before accepting more\)/);
+
+		const before = stream.server.requests.length;
+		const burst = await Promise.all([0, 1, 2, 3].map((k) => runWorkflow('delete-from-items.json', { credentials, items: items(100 + 10 * k, 5) })));
+		burst.forEach((run, k) => {
+			expect(run.error).toBeUndefined();
+			expect(run.outputs[0].map((item) => item.json.id)).toEqual(items(100 + 10 * k, 5).map((item) => item.koreId));
+		});
+		const sent = stream.server.requests.slice(before);
+		expect(sent.filter((request) => request.rateLimited).length).toBeLessThanOrEqual(1);
+		// unlearned, 16 requests (4 executions, 4 items at a time) would start at once
+		expect(sent[4].at - sent[0].at).toBeGreaterThanOrEqual(600);
+	}, 30_000);
+});

@@ -184,3 +184,41 @@ describe('Pacer', () => {
 		expect(granted).toEqual([0, 1020, 2040, 3060, 4080]);
 	});
 });
+
+describe('Pacer with a rate learned from Kore\'s refusals', () => {
+	test('spaces requests evenly at the learned rate, under the credential\'s limit', async () => {
+		const pacer = new Pacer(100, 1000);
+		pacer.learn(() => ({ state: { rate: 4, lastUsed: Date.now(), measured: true } }));
+		const { granted, all } = acquireAll(pacer, 4);
+		await jest.advanceTimersByTimeAsync(5000);
+		await all;
+		expect(granted).toEqual([0, 250, 500, 750]);
+	});
+
+	test('hands the rule what Kore accepted in the last window: refused and unanswered requests do not count', async () => {
+		const pacer = new Pacer(100, 1000);
+		const slots = await Promise.all([1, 2, 3, 4].map(() => pacer.acquire()));
+		slots[0].done(true);
+		await jest.advanceTimersByTimeAsync(300);
+		slots[1].done(true);
+		slots[2].done(false);
+		slots[3].done();
+		const seen: unknown[] = [];
+		pacer.learn((state, recent) => (seen.push(recent), { state }));
+		expect(seen).toEqual([{ accepted: 2, oldest: 1_000_000 }]);
+		// a window later they have left it
+		await jest.advanceTimersByTimeAsync(1000);
+		pacer.learn((state, recent) => (seen.push(recent), { state }));
+		expect(seen[1]).toEqual({ accepted: 0, oldest: undefined });
+	});
+
+	test('forgotten after a quiet period: the rolling window of the credential\'s limit again', async () => {
+		const pacer = new Pacer(3, 1000);
+		pacer.learn(() => ({ state: { rate: 1, lastUsed: Date.now(), measured: true } }));
+		await jest.advanceTimersByTimeAsync(10 * 1000 + 1);
+		const { granted, all } = acquireAll(pacer, 3);
+		await jest.advanceTimersByTimeAsync(1000);
+		await all;
+		expect(granted).toEqual([0, 0, 0]);
+	});
+});
