@@ -15,6 +15,7 @@
  *   npm run bench -- memory       # only what one read of 20,000 contacts holds, in one process and in n8n's Redis
  *   npm run bench -- trigger      # only the Kore Contacts Trigger's figures (requests per poll, a poll beside a burst)
  *   npm run bench -- learned-rate # only pacing that learns Kore's real limit (issue 21; names of its scenarios may follow)
+ *   npm run bench -- learned-rate-n8n  # the same learning in a REAL n8n on Kore's real clock (n8n as for queue; ~1 min)
  *   npm run bench -- queue        # only the queue-mode figures: the same burst of webhook events through a REAL
  *                                 # n8n (scripts/n8n-harness/queue-lab.js) as one process and as main + 1, 2, 3
  *                                 # workers (needs redis-server and PostgreSQL: .ci/install-services; n8n in
@@ -70,6 +71,7 @@ async function all() {
 		return;
 	}
 	await queueMode();
+	await require('./bench/learned-rate-n8n').learnedRateInN8n();
 }
 
 const only = {
@@ -77,6 +79,7 @@ const only = {
 	memory: () => require('./bench/read-memory').readMemory(),
 	trigger: () => require('./bench/trigger').benchTrigger(),
 	'learned-rate': () => require('./bench/learned-rate').learnedRate(ARGS.slice(1)),
+	'learned-rate-n8n': () => require('./bench/learned-rate-n8n').learnedRateInN8n(),
 }[ARGS[0]];
 (only ? only() : all()).then(
 	() => process.exit(0),

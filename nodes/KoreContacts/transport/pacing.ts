@@ -3,7 +3,6 @@ import type { Logger } from 'n8n-workflow';
 
 import type { KoreCredentials } from './auth';
 import { formatMs, formatRate } from './errors';
-
 import { current, onAccepted, onRefused, refusalWaitMs, spacingMs } from './learnedRate';
 import type { LearnedRate, Learning, Recent } from './learnedRate';
 
