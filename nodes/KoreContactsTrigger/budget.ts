@@ -1,6 +1,6 @@
 import type { Logger } from 'n8n-workflow';
 
-import { formatMs } from '../KoreContacts/transport/errors';
+import { formatMs, formatRate } from '../KoreContacts/transport/errors';
 
 /**
  * The budget guard. Kore allows an account 60 requests a minute and its list has no modified-since filter, so
@@ -20,8 +20,12 @@ export function readCost(contacts: number): number {
 }
 
 export interface Budget {
-	/** Kore's limit for the account (the credential's Requests per Minute) per `windowMs`. */
+	/**
+	 * Kore's limit for the account per `windowMs`: the credential's Requests per Minute, or the rate learned from
+	 * Kore's refusals (`learned`) when lower — others then use part of the account.
+	 */
 	limit: number;
+	learned?: boolean;
 	windowMs: number;
 	/** The largest share of the account's requests that the trigger's reads may take (0–1]. */
 	share: number;
@@ -46,6 +50,6 @@ export function logSpacing(logger: Logger, trigger: string, what: { streamId: st
 	logged.set(trigger, what.readAt);
 	const next = nextReadAt(what.readAt, what.cost, budget);
 	logger.warn(
-		`Kore Contacts Trigger: a read of stream ${what.streamId} costs ${what.cost} requests, more than ${Math.round(budget.share * 100)}% of the account's ${budget.limit} requests per ${budget.windowMs === 60_000 ? 'minute' : formatMs(budget.windowMs)} between two polls; polling every ${formatMs(spacingMs(what.cost, budget))} instead (next read at ${new Date(next).toISOString()}). Raise "Max Share of Rate Limit" or choose less frequent Poll Times to silence this.`,
+		`Kore Contacts Trigger: a read of stream ${what.streamId} costs ${what.cost} requests, more than ${Math.round(budget.share * 100)}% of the account's ${formatRate(budget.limit)} requests per ${budget.windowMs === 60_000 ? 'minute' : formatMs(budget.windowMs)}${budget.learned ? " (the rate learned from Kore's refusals)" : ''} between two polls; polling every ${formatMs(spacingMs(what.cost, budget))} instead (next read at ${new Date(next).toISOString()}). Raise "Max Share of Rate Limit" or choose less frequent Poll Times to silence this.`,
 	);
 }

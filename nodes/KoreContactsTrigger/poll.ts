@@ -39,7 +39,7 @@ async function readSettings(ctx: IPollFunctions, client: KoreClient): Promise<Se
 		events,
 		onlyFields: (options.onlyFields as TrackedField[] | undefined) ?? [],
 		streamId,
-		budget: { limit: credentials.requestsPerMinute, windowMs: credentials.rateLimitWindowMs, share: percent / 100 },
+		budget: { ...(await client.pacedLimit()), windowMs: credentials.rateLimitWindowMs, share: percent / 100 },
 	};
 }
 

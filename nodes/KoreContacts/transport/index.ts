@@ -14,7 +14,7 @@ import { logLearnedRate, logPacingWait, pacerFor } from './pacing';
 import { sharedState } from '../queue';
 import type { SharedState } from '../queue';
 import type { SharedRate } from '../queue/types';
-import type { LearningStep } from './pacing';
+import type { LearningStep, Pacer } from './pacing';
 
 export const CREDENTIAL_TYPE = 'koreContactsApi';
 
@@ -90,6 +90,28 @@ export class KoreClient {
 		this.halted.abort();
 	}
 
+	/** The account (its key) and its pacer; each credential registers its own limit with it, the lowest in use applies. */
+	private pacer(credentials: KoreCredentials): { pacer: Pacer; user: string; account: string } {
+		const user = `${this.ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? ''}\n${credentials.clientId}`;
+		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
+		return { pacer, user, account: `${credentials.host}\n${credentials.accountId}` };
+	}
+
+	/**
+	 * How many requests per window the account is paced to: the credential's limit, or the rate learned from
+	 * Kore's refusals when that is lower (in n8n's queue mode, as n8n's Redis holds it for every worker).
+	 */
+	async pacedLimit(): Promise<{ limit: number; learned: boolean }> {
+		const credentials = await this.getCredentials();
+		const { pacer, account } = this.pacer(credentials);
+		const shared = await this.shared();
+		// a step that changes nothing only reads what Redis holds
+		const inRedis = shared.queueMode ? await shared.learn(account, pacer.windowMs, (state) => ({ state })).catch(() => undefined) : undefined;
+		const learned = inRedis ? inRedis.state : pacer.learnedRate();
+		const limit = Math.min(credentials.requestsPerMinute, pacer.limit);
+		return learned && learned.rate < limit ? { limit: learned.rate, learned: true } : { limit, learned: false };
+	}
+
 	/**
 	 * Sends one request (pacing, retrying, mapping errors) and returns Kore's answer. `meta` tells how many
 	 * times it was sent and whether an earlier attempt may have been applied by Kore although its answer
@@ -97,10 +119,7 @@ export class KoreClient {
 	 */
 	async request<T = unknown>(req: KoreRequest, meta: RequestMeta = { attempts: 0, maybeApplied: false }): Promise<T> {
 		const credentials = await this.getCredentials(req.itemIndex);
-		// Each credential registers its own limit with the account's pacer, which applies the lowest in use.
-		const credentialId = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '';
-		const user = `${credentialId}\n${credentials.clientId}`;
-		const pacer = pacerFor(credentials.host, credentials.accountId, credentials.requestsPerMinute, credentials.rateLimitWindowMs, user);
+		const { pacer, user, account } = this.pacer(credentials);
 		const signal = req.detached ? new AbortController().signal : this.signal();
 		const { options, retrySafe, subject } = wireRequest(req, credentials.accountId, this.settings.timeoutMs);
 		let attempts = 0;
@@ -109,7 +128,6 @@ export class KoreClient {
 		/** When Kore first answered that the rate limit was exceeded: waits are measured from it, in real time. */
 		let rateLimitedSince: number | undefined;
 		const shared = await this.shared();
-		const account = `${credentials.host}\n${credentials.accountId}`;
 		const minWaitMs = (MIN_RATE_LIMIT_WAIT_MS * credentials.rateLimitWindowMs) / 60_000;
 		for (;;) {
 			// A slot is held from its grant until a window after the answer: Kore counts the request somewhere between.

@@ -5,9 +5,10 @@
  * "Fetch Test Event"; a 20,000-contact stream; the budget guard.
  */
 
+import { pacerFor } from '../../../nodes/KoreContacts/transport/pacing';
 import { storedBytes } from '../../../nodes/KoreContactsTrigger/state/store';
 import type { KoreServer } from '../../../scripts/kore-server';
-import { afterPages, events, listRequests, restarted, startStream, trigger, writer } from '../../helpers/trigger';
+import { TRIGGER_APP, afterPages, events, listRequests, restarted, startStream, trigger, writer } from '../../helpers/trigger';
 
 // each test reads a real (local) server over HTTP in n8n's engine: generous on a busy 2-core machine
 jest.setTimeout(60_000);
@@ -212,4 +213,26 @@ test('budget guard: a read costing more than a quarter of the account budget mak
 		later.mockRestore();
 	}
 	expect(listRequests(server)).toBe(21);
+});
+
+test("budget guard: when the account's pacing has learned from Kore's refusals that less is left, the guard counts that", async () => {
+	server = await startStream(1_000);
+	const poller = trigger(server, { credentials: { requestsPerMinute: 60 } });
+	await poller.activate();
+	expect(listRequests(server)).toBe(10);
+	// others use the account: its pacing learned (from Kore's refusals) that 20 a minute are left, not 60
+	pacerFor(server.url, TRIGGER_APP.accountId, 60, 60_000).learn(() => ({ state: { rate: 20, lastUsed: Date.now(), measured: true } }));
+	// a 10-request read may now come at most every 10 / (20 × 25%) minutes = 2 min, not every 40 s
+	const realNow = Date.now.bind(Date);
+	const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 41_000);
+	try {
+		const skipped = await poller.poll();
+		expect(skipped.emitted).toBeNull();
+		expect(skipped.logs.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+			expect.stringMatching(/costs 10 requests, more than 25% of the account's 20 requests per minute \(the rate learned from Kore's refusals\) between two polls; polling every 2 min instead/),
+		]);
+	} finally {
+		later.mockRestore();
+	}
+	expect(listRequests(server)).toBe(10);
 });
