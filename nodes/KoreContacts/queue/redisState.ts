@@ -41,10 +41,6 @@ export class RedisState implements SharedState {
 	/** One poller per account in this process: local requests queue behind it, in order. */
 	private readonly turns = new Map<string, Promise<void>>();
 
-	/**
-	 * `prefix` is n8n's Bull prefix (QUEUE_BULL_PREFIX); `jobs` the key of n8n's Bull queue of executions
-	 * (`<prefix>:jobs`, the prefix in braces on a Redis cluster, as n8n writes it).
-	 */
 	private readonly leaseMs: number;
 
 	private readonly jobs: string;
@@ -54,6 +50,10 @@ export class RedisState implements SharedState {
 	/** n8n's multi-main leader key (`<N8N_REDIS_KEY_PREFIX>:main_instance_leader`). */
 	private readonly leaderKey: string;
 
+	/**
+	 * `prefix` is n8n's Bull prefix (QUEUE_BULL_PREFIX); `jobs` the key of n8n's Bull queue of executions
+	 * (`<prefix>:jobs`, the prefix in braces on a Redis cluster, as n8n writes it).
+	 */
 	constructor(
 		private readonly client: Client,
 		private readonly prefix: string,

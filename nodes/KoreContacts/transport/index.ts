@@ -35,7 +35,6 @@ interface Response {
 	headers?: IDataObject;
 }
 
-
 /**
  * The one way this package talks to Kore. It alone knows the URLs, the authentication (through the
  * credential's `authenticate`, which signs a token per request), pacing to Kore's per-account rate
@@ -154,12 +153,11 @@ export class KoreClient {
 			} catch (error) {
 				refused = error;
 			}
-			let sentAt = Date.now();
+			const sentAt = Date.now();
 			try {
 				if (refused === undefined) {
 					attempts++;
 					meta.attempts = attempts;
-					sentAt = Date.now();
 					response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, {
 						...options,
 						headers: { ...options.headers },
@@ -177,8 +175,9 @@ export class KoreClient {
 				if (refused instanceof NodeOperationError) throw refused;
 				throw new NodeOperationError(this.ctx.getNode(), `Not sent: ${(refused as Error).message}`, { itemIndex: req.itemIndex });
 			}
+			const retryAfter = rateLimited ? retryAfterMs(response!.headers) : undefined;
 			// a refusal with a Retry-After says when to send again: there is nothing to learn from it
-			if (accepted || (rateLimited && retryAfterMs(response?.headers) === undefined)) {
+			if (accepted || (rateLimited && retryAfter === undefined)) {
 				const inRedis = shared.queueMode ? (step: LearningStep) => shared.learn(account, pacer.windowMs, step, known) : undefined;
 				logLearnedRate(this.ctx.logger, pacer, credentials, await pacer.answered(rateLimited, sentAt, inRedis));
 			}
@@ -191,7 +190,7 @@ export class KoreClient {
 				const now = Date.now();
 				rateLimitedSince ??= now;
 				const floor = Math.max(minWaitMs, Math.ceil(pacer.windowMs / pacer.limit));
-				const delay = Math.max(floor, retryAfterMs(response.headers, now) ?? pacer.refusalWaitMs(now));
+				const delay = Math.max(floor, retryAfter ?? pacer.refusalWaitMs(now));
 				const waited = now - rateLimitedSince;
 				const maxRetries = Math.floor(this.settings.maxRateLimitWaitMs / minWaitMs);
 				if (waited + delay > this.settings.maxRateLimitWaitMs || rateLimitRetries >= maxRetries) {

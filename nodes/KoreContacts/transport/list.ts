@@ -11,7 +11,8 @@ export async function listPages<S = undefined>(
 	streamId: string,
 	onPage: (contacts: IDataObject[], sent: S) => boolean | void,
 	{ pageSize = 100, itemIndex, detached, onSend }: { pageSize?: number; itemIndex?: number; detached?: boolean; onSend?: () => Promise<S> } = {},
-): Promise<void> {	/** Contacts of the pages taken: a page that may follow a gap must meet one of them. */
+): Promise<void> {
+	/** Contacts of the pages taken: a page that may follow a gap must meet one of them. */
 	const seen = new Set<string>();
 	let skip = 0;
 	let previousIds = '';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { ItemOutcome } from '../../helpers/items';
 import type { OperationContext } from '../types';
-import { eachItem, locator, readCampaignId } from './common';
+import { eachItem, locator, readCampaignId } from '../campaignManagement';
 
 export const description: INodeProperties[] = [locator('campaign', ['get'], 'The campaign to get (voice or SMS: Kore answers both on one path)')];
 

@@ -4,7 +4,7 @@ import { collect, readCampaigns } from '../../helpers/campaign';
 import type { ItemOutcome } from '../../helpers/items';
 import { readLimit, returnAllProperties } from '../../helpers/params';
 import type { OperationContext } from '../types';
-import { campaignTypeProperty, eachItem, readCampaignType } from './common';
+import { campaignTypeProperty, eachItem, readCampaignType } from '../campaignManagement';
 
 export const description: INodeProperties[] = [
 	campaignTypeProperty(['getAll']),

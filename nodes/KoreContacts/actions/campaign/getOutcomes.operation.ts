@@ -4,7 +4,7 @@ import { collect, readOutcomes } from '../../helpers/campaign';
 import type { ItemOutcome } from '../../helpers/items';
 import { readLimit, returnAllProperties } from '../../helpers/params';
 import type { OperationContext } from '../types';
-import { eachItem, locator, readCampaignId } from './common';
+import { eachItem, locator, readCampaignId } from '../campaignManagement';
 
 export const description: INodeProperties[] = [
 	locator('campaign', ['getOutcomes'], 'The campaign whose per-contact results to get'),

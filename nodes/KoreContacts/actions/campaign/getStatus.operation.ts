@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { ItemOutcome } from '../../helpers/items';
 import type { OperationContext } from '../types';
-import { eachItem, locator, readCampaignId } from './common';
+import { eachItem, locator, readCampaignId } from '../campaignManagement';
 
 export const description: INodeProperties[] = [locator('campaign', ['getStatus'], 'The campaign whose state to get')];
 

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../types';
-import { campaignOptions, campaignStreamId } from './common';
+import { campaignOptions, campaignStreamId } from '../campaignManagement';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getOutcomes from './getOutcomes.operation';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { campaignTypeProperty, locator, triggerCampaign } from './common';
+import { campaignTypeProperty, locator, triggerCampaign } from '../campaignManagement';
 
 export const description: INodeProperties[] = [campaignTypeProperty(['stop']), locator('campaign', ['stop'], 'The campaign to stop')];
 

@@ -9,7 +9,7 @@ import type { ItemOutcome, Prepared } from '../../helpers/items';
 import { requiredText, streamIdFor, textParameter } from '../../helpers/params';
 import { parsePhone } from '../../helpers/phone';
 import type { KoreClient } from '../../transport';
-import { locator, readListLocator } from '../campaign/common';
+import { locator, readListLocator } from '../campaignManagement';
 import type { OperationContext } from '../types';
 
 const show = { resource: ['contactList'], operation: ['addMembers'] };

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemOutcome } from '../../helpers/items';
-import { eachItem, listText } from '../campaign/common';
+import { eachItem, listText } from '../campaignManagement';
 import type { OperationContext } from '../types';
 
 const show = { resource: ['contactList'], operation: ['create'] };

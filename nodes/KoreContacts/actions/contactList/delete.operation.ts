@@ -5,7 +5,7 @@ import { ListResolver } from '../../helpers/campaign';
 import { asItemError } from '../../helpers/items';
 import type { ItemOutcome } from '../../helpers/items';
 import type { RequestMeta } from '../../transport';
-import { eachItem, locator, readListLocator } from '../campaign/common';
+import { eachItem, locator, readListLocator } from '../campaignManagement';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { ListResolver } from '../../helpers/campaign';
 import type { ItemOutcome } from '../../helpers/items';
-import { eachItem, locator, readListLocator } from '../campaign/common';
+import { eachItem, locator, readListLocator } from '../campaignManagement';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readContactLists } from '../../helpers/campaign';
 import type { ItemOutcome } from '../../helpers/items';
 import { readLimit, returnAllProperties } from '../../helpers/params';
-import { eachItem } from '../campaign/common';
+import { eachItem } from '../campaignManagement';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [

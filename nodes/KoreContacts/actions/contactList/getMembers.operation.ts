@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ListResolver, collect, readMembers } from '../../helpers/campaign';
 import type { ItemOutcome } from '../../helpers/items';
 import { readLimit, returnAllProperties } from '../../helpers/params';
-import { eachItem, locator, readListLocator } from '../campaign/common';
+import { eachItem, locator, readListLocator } from '../campaignManagement';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { campaignOptions, campaignStreamId } from '../campaign/common';
+import { campaignOptions, campaignStreamId } from '../campaignManagement';
 import type { Operation } from '../types';
 import * as addMembers from './addMembers.operation';
 import * as create from './create.operation';

@@ -6,13 +6,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
-import type { ListLocator } from '../../helpers/campaign';
-import { prepareItems, runEach } from '../../helpers/items';
-import type { ItemOutcome } from '../../helpers/items';
-import { streamIdFor, streamIdProperty } from '../../helpers/params';
-import type { CampaignType } from '../../transport/campaign';
-import { optionsCollection } from '../options';
-import type { Operation, OperationContext } from '../types';
+import type { ListLocator } from '../helpers/campaign';
+import { prepareItems, runEach } from '../helpers/items';
+import type { ItemOutcome } from '../helpers/items';
+import { streamIdFor, streamIdProperty } from '../helpers/params';
+import type { CampaignType } from '../transport/campaign';
+import { optionsCollection } from './options';
+import type { Operation, OperationContext } from './types';
 
 /** The Stream ID field of a Campaign Management resource (the Contact resource has its own). */
 export function campaignStreamId(resource: string): INodeProperties {
