@@ -114,4 +114,4 @@ function demoCampaignSeed(streamId) {
 	};
 }
 
-module.exports = { createCampaigns, checkCall, whole, isObject, bad, demoCampaignSeed, DEMO_CAMPAIGN };
+module.exports = { createCampaigns, checkCall, whole, isObject, bad, demoCampaignSeed };
