@@ -52,6 +52,12 @@ async function contactsById(server) {
 	return new Map(listed.map((contact) => [contact.id, contact]));
 }
 
+/** Of Kore's logged requests: the list pages (GETs), and how many reads of the stream they make (each starts at skip=0). */
+function listReads(requests) {
+	const pages = requests.filter((entry) => entry.method === 'GET');
+	return { pages, scans: pages.filter((entry) => String(entry.query?.skip ?? '0') === '0').length };
+}
+
 /** The credential's data for `server`, at `requestsPerMinute` per `windowMs` (default: the scaled limit). */
 function credentialsFor(server, { requestsPerMinute = LIMIT, windowMs = WINDOW_MS } = {}) {
 	return {
@@ -64,4 +70,4 @@ function credentialsFor(server, { requestsPerMinute = LIMIT, windowMs = WINDOW_M
 	};
 }
 
-module.exports = { LIMIT, WINDOW_MS, SECRET, startServer, activeIds, contactsById, credentialsFor };
+module.exports = { LIMIT, WINDOW_MS, SECRET, startServer, activeIds, contactsById, listReads, credentialsFor };

@@ -3,7 +3,7 @@
  * `npm run bench -- lookups [S/N …]`: N separate executions started at once in this process (as n8n runs
  * concurrent webhook executions), each changing one contact of a stream of S contacts through the lookup layer.
  */
-const { LIMIT, WINDOW_MS, startServer, contactsById } = require('./kore');
+const { LIMIT, WINDOW_MS, startServer, contactsById, listReads } = require('./kore');
 const { execute, nodeOutputs, seconds } = require('./measure');
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -46,8 +46,7 @@ async function lookupBurst(s, n, kind, { label } = {}) {
 		const wallMs = performance.now() - start;
 
 		const { requests } = await server.admin('requests');
-		const pages = requests.filter((entry) => entry.method === 'GET');
-		const scans = pages.filter((entry) => String(entry.query?.skip ?? '0') === '0').length;
+		const { pages, scans } = listReads(requests);
 		const writes = requests.filter((entry) => entry.method === 'PUT' || entry.method === 'DELETE').length;
 		const rateLimited = requests.filter((entry) => entry.status === 429 || entry.rateLimited).length;
 

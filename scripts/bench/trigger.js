@@ -19,11 +19,11 @@ const { demoSeed, startKoreServer } = require('../kore-server');
 const { KoreContacts } = require('../../dist/nodes/KoreContacts/KoreContacts.node.js');
 const { KoreContactsTrigger } = require('../../dist/nodes/KoreContactsTrigger/KoreContactsTrigger.node.js');
 const { KoreContactsApi } = require('../../dist/credentials/KoreContactsApi.credentials.js');
+const { LIMIT, WINDOW_MS, listReads } = require('./kore');
+const { seconds } = require('./measure');
 
 const { signKoreJwt } = loadSourceModule('nodes/KoreContacts/transport/auth.ts');
 
-const LIMIT = 60;
-const WINDOW_MS = 6000; // the scaled minute
 const STREAM = 'st-bench-trigger';
 const APP = { accountId: 'acc-bench-trigger', clientId: 'cs-bench-trigger', clientSecret: 'bench-trigger-secret-0123456789abcdef', streams: [STREAM] };
 /** Another system changing the stream (its own account: its requests are not the trigger's budget). */
@@ -31,8 +31,6 @@ const WRITER = { accountId: 'acc-bench-writer', clientId: 'cs-bench-writer', cli
 const TRIGGER_TYPE = 'n8n-nodes-kore-contacts.koreContactsTrigger';
 const NODE_TYPE = 'n8n-nodes-kore-contacts.koreContacts';
 const QUICK = process.env.BENCH_QUICK === '1';
-
-const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 async function startServer(contacts) {
 	return await startKoreServer({
@@ -149,8 +147,7 @@ async function burst(s, n, withTrigger) {
 		const [results, poll] = await Promise.all([Promise.all(runs), polled]);
 		const wallMs = performance.now() - start;
 		const requests = triggerRequests(server, from);
-		const pages = requests.filter((entry) => entry.method === 'GET');
-		const scans = pages.filter((entry) => String(entry.query.skip ?? '0') === '0').length;
+		const { pages, scans } = listReads(requests);
 		const failed = results.filter((result) => result.error).length + (poll?.error ? 1 : 0);
 		return { requests: requests.length, pages: pages.length, scans, writes: requests.length - pages.length, failed, wallMs, reported: poll?.emitted?.[0]?.length ?? 0 };
 	} finally {

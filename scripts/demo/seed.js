@@ -18,9 +18,7 @@ const KORE_NODE_TYPE = 'n8n-nodes-kore-contacts.koreContacts';
 /** Every workflow in examples/, by file name. @returns {Map<string, any>} */
 function loadExamples() {
 	const examples = new Map();
-	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
-		examples.set(file, JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')));
-	}
+	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) examples.set(file, loadExample(file));
 	return examples;
 }
 

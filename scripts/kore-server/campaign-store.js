@@ -3,7 +3,7 @@
 /**
  * In-memory state of the local server's Campaign Management API: contact lists (with their members), voice and SMS
  * campaigns (with per-contact outcomes), and the asynchronous adds that fill lists after a delay. The HTTP side is
- * campaign.js; docs/campaigns.md lists what Kore's pages leave open and what this server chose.
+ * campaigns.js and endpoints/; docs/campaigns.md lists what Kore's pages leave open and what this server chose.
  */
 
 const crypto = require('node:crypto');
@@ -244,4 +244,4 @@ class CampaignStore {
 	}
 }
 
-module.exports = { CampaignStore, digitsOf };
+module.exports = { CampaignStore };

@@ -3,8 +3,8 @@
 /**
  * The local server's Campaign Management API, outside its endpoints: one server's contact lists and campaigns
  * (campaign-store.js) with their seed, what the server handle exposes as `campaigns`, the demo's list and
- * campaigns, and the checks every campaign endpoint makes (the `iid` header, `?accountId=`, a JSON body). The
- * endpoints are endpoints/contact-lists.js and endpoints/campaigns.js; docs/campaigns.md lists the choices made
+ * campaigns, the checks every campaign endpoint makes (the `iid` header, `?accountId=`, a JSON body) and the page
+ * their paged answers share. The endpoints are endpoints/contact-lists.js and endpoints/campaigns.js; docs/campaigns.md lists the choices made
  * where Kore's pages are silent.
  */
 
@@ -87,6 +87,15 @@ function whole(value, name, fallback, min = 0) {
 	return n;
 }
 
+/**
+ * One page of `all` from `skip`, in the envelope Kore's paged campaign answers share (as Get All's for contacts).
+ * @template T @param {T[]} all @param {number} skip @param {number} limit @param {(item: T) => unknown} render
+ */
+function skipPage(all, skip, limit, render) {
+	const results = all.slice(skip, skip + limit).map(render);
+	return { results, skip, limit, hasMore: skip + results.length < all.length, totalPages: Math.ceil(all.length / limit), totalResults: all.length };
+}
+
 /** @param {unknown} v @returns {v is Record<string, any>} */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -114,4 +123,4 @@ function demoCampaignSeed(streamId) {
 	};
 }
 
-module.exports = { createCampaigns, checkCall, whole, isObject, bad, demoCampaignSeed, DEMO_CAMPAIGN };
+module.exports = { createCampaigns, checkCall, whole, skipPage, isObject, bad, demoCampaignSeed };

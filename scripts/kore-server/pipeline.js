@@ -54,6 +54,27 @@ function createPipeline(ctx) {
 	}
 
 	/**
+	 * Ends the request without an answer when its fault (a rule's, or a hook's) says so: a reset connection, or a
+	 * request left hanging. Logs it and says whether it did.
+	 * @param {string|undefined} kind  faultKind() of the fault, if any
+	 * @param {http.IncomingMessage} req
+	 * @param {LogEntry} entry
+	 */
+	function endsWithoutAnswer(kind, req, entry) {
+		if (kind === 'reset-before') {
+			req.socket.destroy();
+			ctx.log.record(entry);
+			return true;
+		}
+		if (kind === 'hang') {
+			ctx.log.record(entry);
+			req.resume(); // swallow the body (if not read yet), never answer
+			return true;
+		}
+		return false;
+	}
+
+	/**
 	 * @param {http.IncomingMessage} req
 	 * @param {http.ServerResponse} res
 	 */
@@ -85,15 +106,7 @@ function createPipeline(ctx) {
 		if (wait > 0) await delay(wait);
 		if (closing) return;
 
-		if (kind === 'reset-before') {
-			req.socket.destroy();
-			return ctx.log.record(entry);
-		}
-		if (kind === 'hang') {
-			ctx.log.record(entry);
-			req.resume(); // swallow the body, never answer
-			return;
-		}
+		if (endsWithoutAnswer(kind, req, entry)) return;
 
 		/** @type {Answer} */
 		let answer;
@@ -132,11 +145,7 @@ function createPipeline(ctx) {
 				fault = hooked;
 				kind = faultKind(hooked);
 				entry.fault = kind;
-				if (kind === 'reset-before') {
-					req.socket.destroy();
-					return ctx.log.record(entry);
-				}
-				if (kind === 'hang') return ctx.log.record(entry);
+				if (endsWithoutAnswer(kind, req, entry)) return;
 			}
 
 			if (kind === 'status') {

@@ -8,8 +8,6 @@
  */
 
 const crypto = require('node:crypto');
-// validation lives in validation.js; store.js still exports it, as it always has
-const { validateContactInput, normalizeCountryCode, isPlainObject } = require('./validation');
 
 /**
  * @typedef {{ extension: string, phoneNumber: string, countryCode: string }} CellPhone
@@ -329,7 +327,4 @@ module.exports = {
 	newId,
 	derivedId,
 	render,
-	validateContactInput,
-	normalizeCountryCode,
-	isPlainObject,
 };

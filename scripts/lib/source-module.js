@@ -10,8 +10,17 @@ const esbuild = require('esbuild');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** Modules compiled so far, by path: like require(), each is compiled once per process. */
+const loaded = new Map();
+
 /** @param {string} relativePath e.g. 'nodes/KoreContacts/transport/pacing.ts' @returns {any} its exports */
 function loadSourceModule(relativePath) {
+	if (!loaded.has(relativePath)) loaded.set(relativePath, compile(relativePath));
+	return loaded.get(relativePath);
+}
+
+/** @param {string} relativePath @returns {any} the module's exports, compiled now */
+function compile(relativePath) {
 	const file = path.join(ROOT, relativePath);
 	const { outputFiles } = esbuild.buildSync({
 		entryPoints: [file],

@@ -222,4 +222,4 @@ function httpGet(url) {
 	});
 }
 
-module.exports = { seconds, tail, npmEnv, run, killGroup, failure, startDaemon, freePort, httpGet };
+module.exports = { seconds, npmEnv, run, killGroup, failure, startDaemon, freePort, httpGet };

@@ -7,7 +7,7 @@
  */
 
 const { HttpError } = require('../errors');
-const { checkCall, whole, isObject, bad } = require('../campaigns');
+const { checkCall, whole, skipPage, isObject, bad } = require('../campaigns');
 
 const V2 = '/campaign/api/v2/public/:streamId/campaign';
 const SCOPE = 'Campaign Management';
@@ -51,9 +51,7 @@ function listAll(call, ctx) {
 	const all = [...ctx.campaigns.store.streamCampaigns(call.params.streamId).values()]
 		.filter((c) => c.type === b.type && (!statuses || statuses.includes(c.status)))
 		.sort((x, y) => y.createdAt.localeCompare(x.createdAt) || x.name.localeCompare(y.name));
-	const results = all.slice(skip, skip + limit).map((c) => render(c, 'list'));
-	const data = { results, skip, limit, hasMore: skip + results.length < all.length, totalPages: Math.ceil(all.length / limit), totalResults: all.length };
-	return { status: 'success', message: 'Campaign  retrieved successfully', data };
+	return { status: 'success', message: 'Campaign  retrieved successfully', data: skipPage(all, skip, limit, (c) => render(c, 'list')) };
 }
 
 /** @param {Call} call @param {Context} ctx */

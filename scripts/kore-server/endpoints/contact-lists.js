@@ -7,7 +7,7 @@
  */
 
 const { HttpError } = require('../errors');
-const { checkCall, whole, isObject, bad } = require('../campaigns');
+const { checkCall, whole, skipPage, isObject, bad } = require('../campaigns');
 
 const V2 = '/campaign/api/v2/public/:streamId/campaign/contactList';
 const SCOPE = 'Campaign Management';
@@ -112,9 +112,7 @@ function members(call, ctx) {
 	const list = listById(ctx, s, id);
 	const skip = whole(call.query.skip, 'skip', 0);
 	const limit = Math.min(100, whole(call.query.limit, 'limit', 50, 1));
-	const total = list.members.length;
-	const results = list.members.slice(skip, skip + limit).map((m) => ({ ...m }));
-	return ok({ results, skip, limit, hasMore: skip + results.length < total, totalPages: Math.ceil(total / limit), totalResults: total }, 'Contacts retrieved successfully');
+	return ok(skipPage(list.members, skip, limit, (m) => ({ ...m })), 'Contacts retrieved successfully');
 }
 
 /** The v1 add: the list by name; the numbers land `addDelayMs` later. @param {Call} call @param {Context} ctx */
