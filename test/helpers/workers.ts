@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 
 import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
 import { nodeOutputs, runWorkflow } from '../../scripts/lib/engine';
+import { queueEnv } from '../../scripts/n8n-harness';
 import { KORE_NODE_TYPE, loadWorkflow } from './engine';
 import { CREDENTIALS } from './kore';
 
@@ -83,10 +84,7 @@ const saved = { ...process.env };
 
 /** Puts the next workers in n8n's queue mode on the Redis at `port`, with its own key prefix. */
 export function queueMode(prefix: string, port: number): void {
-	process.env.EXECUTIONS_MODE = 'queue';
-	process.env.QUEUE_BULL_REDIS_HOST = '127.0.0.1';
-	process.env.QUEUE_BULL_REDIS_PORT = String(port);
-	process.env.QUEUE_BULL_PREFIX = prefix;
+	Object.assign(process.env, queueEnv({ host: '127.0.0.1', port }, prefix));
 }
 
 /** What n8n's main process leaves in Redis (Bull 4's keys) when it queues execution `executionId` as job `jobId`. */
