@@ -4,14 +4,12 @@
  * connection, as a separate process would have — and they share one real redis-server, as n8n's workers share
  * n8n's Redis. Outside queue mode (no `queueMode()` call), each copy is one n8n process on its own.
  */
-import type { IDataObject, INodeType, IWorkflowBase } from 'n8n-workflow';
+import type { IDataObject, INodeType } from 'n8n-workflow';
 
 import { Redis } from 'ioredis';
 
-import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
-import { nodeOutputs, runWorkflow } from '../../scripts/lib/engine';
 import { queueEnv } from '../../scripts/n8n-harness';
-import { KORE_NODE_TYPE, loadWorkflow } from './engine';
+import { runWorkflow } from './engine';
 import { CREDENTIALS } from './kore';
 import { startRedis } from './redis';
 import type { TestRedis } from './redis';
@@ -57,19 +55,15 @@ export interface RunOptions {
 
 /** Runs a fixture on `node` with its Kore Contacts node's parameters changed by `parameters`. */
 export async function run(node: INodeType, fixture: string, parameters: IDataObject, { items = [{}], credentials = {}, executionId, cancel }: RunOptions = {}) {
-	const workflow: IWorkflowBase = loadWorkflow(fixture);
-	const kore = workflow.nodes.find((entry) => entry.type === KORE_NODE_TYPE)!;
-	Object.assign(kore.parameters, parameters);
-	const result = await runWorkflow(workflow, {
-		nodeTypes: { [KORE_NODE_TYPE]: node },
-		credentialType: new KoreContactsApi(),
+	return await runWorkflow(fixture, {
+		nodeType: node,
+		node: { parameters },
 		credentials: { ...CREDENTIALS, ...credentials },
 		items,
 		executionId,
 		cancel,
 		print: process.env.DEBUG_WORKERS ? (level, message) => console.log(`[${executionId ?? '-'}] ${level}: ${message}`) : undefined,
 	});
-	return { ...result, outputs: nodeOutputs(result, kore.name) as Array<Array<{ json: IDataObject }>> };
 }
 
 export const update = (node: INodeType, contactId: string, updateFields: IDataObject, options?: RunOptions) =>
