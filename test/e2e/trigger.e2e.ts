@@ -20,19 +20,9 @@ import type { IDataObject } from 'n8n-workflow';
 import type { KoreServer } from '../../scripts/kore-server';
 import { STREAM, TRIGGER_APP, TRIGGER_TYPE, startStream, writer } from '../helpers/trigger';
 import * as n8n from '../../scripts/n8n-harness';
+import type { Editor } from '../../scripts/n8n-harness';
 import { CREDENTIAL_TYPE, fromExample } from './helpers';
 import type { WorkflowJson } from './helpers';
-
-interface Editor {
-	url: string;
-	output(): string;
-	stop(): Promise<void>;
-}
-const cli = n8n as typeof n8n & {
-	publishWorkflow(env: NodeJS.ProcessEnv, id: string): Promise<unknown>;
-	startEditor(env: NodeJS.ProcessEnv, options: { port: number; timeoutMs?: number; log?: (line: string) => void }): Promise<Editor>;
-	DEFAULT_OWNER: { email: string; password: string };
-};
 
 const EXAMPLE_ID = 'exKoreCreatedToCrm';
 const ALL_ID = 'e2eTriggerAll';
@@ -85,7 +75,7 @@ class Rest {
 	}
 
 	async login(): Promise<void> {
-		await this.call('POST', '/login', { emailOrLdapLoginId: cli.DEFAULT_OWNER.email, password: cli.DEFAULT_OWNER.password });
+		await this.call('POST', '/login', { emailOrLdapLoginId: n8n.DEFAULT_OWNER.email, password: n8n.DEFAULT_OWNER.password });
 	}
 
 	/** The workflow's finished executions, oldest first: status and each node's output items (json). */
@@ -117,12 +107,13 @@ const cleanup: Array<() => Promise<void> | void> = [];
 /** `n8n start` (again), and an owner login to its REST API. */
 async function startN8n(): Promise<void> {
 	// a busy 2-core machine: n8n's start (DB migrations, node loading) has taken over 2 minutes here
-	editor = await cli.startEditor(env, { port, timeoutMs: 600_000, log: process.env.E2E_VERBOSE ? log : undefined });
+	editor = await n8n.startEditor(env, { port, timeoutMs: 600_000, log: process.env.E2E_VERBOSE ? log : undefined });
 	await rest.login();
 }
 
 beforeAll(async () => {
-	const { cacheDir } = await n8n.ensureN8n({ log });
+	// installed before any test file started (global-setup.ts)
+	const { cacheDir } = n8n.installedN8n();
 	// n8n's own copy of flatted reads the execution data its REST API sends
 	const { parse } = require(path.join(cacheDir, 'node_modules', 'flatted')) as { parse: (text: string) => IDataObject };
 	const packDir = mkdtempSync(path.join(tmpdir(), 'kore-trigger-pack-'));
@@ -148,7 +139,7 @@ beforeAll(async () => {
 	all.name = 'e2e: every contact event';
 	all.nodes.find((node) => node.type === TRIGGER_TYPE)!.parameters.events = ['created', 'updated', 'deleted'];
 	await n8n.importWorkflow(env, [example, all]);
-	for (const id of [EXAMPLE_ID, ALL_ID]) await cli.publishWorkflow(env, id);
+	for (const id of [EXAMPLE_ID, ALL_ID]) await n8n.publishWorkflow(env, id);
 
 	port = await freePort();
 	rest = new Rest(`http://localhost:${port}`, parse);

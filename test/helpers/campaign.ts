@@ -13,10 +13,6 @@ import { searchList } from '../../scripts/lib/engine';
 import { KORE_NODE_TYPE, loadWorkflow, runWorkflow } from './engine';
 import type { RunResult } from './engine';
 
-// These tests count requests, not speed: on a busy 2-core machine a file's first run through n8n's engine (loading
-// n8n-core) and the waits of Wait Until Added outlast jest's 5 s.
-jest.setTimeout(60_000);
-
 export const STREAM = 'st-campaign-test-0001';
 export const ACCOUNT = { accountId: 'acc-campaign-0001', clientId: 'cs-campaign-app', clientSecret: 'campaign-test-secret-0123456789abcdef', streams: [STREAM] };
 /** An app of the same account that is not mapped to the "Campaign Management" scope. */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWorkflowBase } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeType, IWorkflowBase } from 'n8n-workflow';
 
 import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
 import { KoreContacts } from '../../nodes/KoreContacts/KoreContacts.node';
@@ -27,6 +27,12 @@ export interface RunOptions {
 	items?: Array<IDataObject | Pick<INodeExecutionData, 'json' | 'binary'>>;
 	/** Changes to the Kore node (parameters are merged). */
 	node?: { parameters?: IDataObject; onError?: string };
+	/** The Kore Contacts node type to run (default: a new one from the sources), e.g. a queue-mode worker's copy (workers.ts). */
+	nodeType?: INodeType;
+	/** As n8n's engine takes them: the execution's id, a promise that cancels the execution, where its log lines go. */
+	executionId?: string;
+	cancel?: Promise<unknown>;
+	print?: (level: string, message: string) => void;
 }
 
 export function loadWorkflow(file: string): IWorkflowBase {
@@ -41,10 +47,13 @@ export async function runWorkflow(workflowOrFile: string | IWorkflowBase, option
 	if (options.node?.parameters) Object.assign(koreNode.parameters, options.node.parameters);
 	if (options.node?.onError) koreNode.onError = options.node.onError as never;
 	const result = await runInEngine(workflow, {
-		nodeTypes: { [KORE_NODE_TYPE]: new KoreContacts() },
+		nodeTypes: { [KORE_NODE_TYPE]: options.nodeType ?? new KoreContacts() },
 		credentialType: new KoreContactsApi(),
 		credentials: options.credentials,
 		items: options.items,
+		executionId: options.executionId,
+		cancel: options.cancel,
+		print: options.print,
 	});
 	return { ...result, outputs: nodeOutputs(result, koreNode.name), error: result.error as RunResult['error'] };
 }

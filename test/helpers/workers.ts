@@ -4,14 +4,15 @@
  * connection, as a separate process would have — and they share one real redis-server, as n8n's workers share
  * n8n's Redis. Outside queue mode (no `queueMode()` call), each copy is one n8n process on its own.
  */
-import type { IDataObject, INodeType, IWorkflowBase } from 'n8n-workflow';
+import type { IDataObject, INodeType } from 'n8n-workflow';
 
 import { Redis } from 'ioredis';
 
-import { KoreContactsApi } from '../../credentials/KoreContactsApi.credentials';
-import { nodeOutputs, runWorkflow } from '../../scripts/lib/engine';
-import { KORE_NODE_TYPE, loadWorkflow } from './engine';
+import { queueEnv } from '../../scripts/n8n-harness';
+import { runWorkflow } from './engine';
 import { CREDENTIALS } from './kore';
+import { startRedis } from './redis';
+import type { TestRedis } from './redis';
 
 type Queue = typeof import('../../nodes/KoreContacts/queue');
 type Lookup = typeof import('../../nodes/KoreContacts/lookup');
@@ -54,19 +55,15 @@ export interface RunOptions {
 
 /** Runs a fixture on `node` with its Kore Contacts node's parameters changed by `parameters`. */
 export async function run(node: INodeType, fixture: string, parameters: IDataObject, { items = [{}], credentials = {}, executionId, cancel }: RunOptions = {}) {
-	const workflow: IWorkflowBase = loadWorkflow(fixture);
-	const kore = workflow.nodes.find((entry) => entry.type === KORE_NODE_TYPE)!;
-	Object.assign(kore.parameters, parameters);
-	const result = await runWorkflow(workflow, {
-		nodeTypes: { [KORE_NODE_TYPE]: node },
-		credentialType: new KoreContactsApi(),
+	return await runWorkflow(fixture, {
+		nodeType: node,
+		node: { parameters },
 		credentials: { ...CREDENTIALS, ...credentials },
 		items,
 		executionId,
 		cancel,
 		print: process.env.DEBUG_WORKERS ? (level, message) => console.log(`[${executionId ?? '-'}] ${level}: ${message}`) : undefined,
 	});
-	return { ...result, outputs: nodeOutputs(result, kore.name) as Array<Array<{ json: IDataObject }>> };
 }
 
 export const update = (node: INodeType, contactId: string, updateFields: IDataObject, options?: RunOptions) =>
@@ -82,15 +79,12 @@ export const deleteByPhone = (node: INodeType, contact: number | string, executi
 const saved = { ...process.env };
 
 /** Puts the next workers in n8n's queue mode on the Redis at `port`, with its own key prefix. */
-export function queueMode(prefix: string, port: number): void {
-	process.env.EXECUTIONS_MODE = 'queue';
-	process.env.QUEUE_BULL_REDIS_HOST = '127.0.0.1';
-	process.env.QUEUE_BULL_REDIS_PORT = String(port);
-	process.env.QUEUE_BULL_PREFIX = prefix;
+function queueMode(prefix: string, port: number): void {
+	Object.assign(process.env, queueEnv({ host: '127.0.0.1', port }, prefix));
 }
 
 /** What n8n's main process leaves in Redis (Bull 4's keys) when it queues execution `executionId` as job `jobId`. */
-export async function queueExecution(port: number, prefix: string, jobId: number, executionId: string): Promise<void> {
+async function queueExecution(port: number, prefix: string, jobId: number, executionId: string): Promise<void> {
 	const client = new Redis({ host: '127.0.0.1', port });
 	try {
 		await client.set(`${prefix}:jobs:id`, jobId);
@@ -107,6 +101,39 @@ export function resetWorkers(): void {
 }
 
 /** After all tests: every worker's Redis connection closed. */
-export async function closeWorkers(): Promise<void> {
+async function closeWorkers(): Promise<void> {
 	await Promise.all(shutdowns.map((close) => close()));
+}
+
+export interface QueueRedis {
+	/** The port of the file's redis-server (read it inside a test or hook: the server starts in `beforeAll`). */
+	readonly port: number;
+	/** Puts the next workers in n8n's queue mode on this Redis (or on `port`, e.g. a proxy's), with its own key prefix. */
+	queueMode(prefix: string, port?: number): void;
+	/** What n8n's main process leaves in this Redis (Bull 4's keys) when it queues execution `executionId` as job `jobId`. */
+	queueExecution(prefix: string, jobId: number, executionId: string): Promise<void>;
+}
+
+/**
+ * The set-up of a file of queue-mode tests (this registers its hooks): one throwaway redis-server for the
+ * file; after each test, resetWorkers(); after all, every worker's Redis connection closed, then the server
+ * stopped.
+ */
+export function queueRedis(): QueueRedis {
+	let redis: TestRedis;
+	beforeAll(async () => {
+		redis = await startRedis();
+	});
+	afterEach(() => resetWorkers());
+	afterAll(async () => {
+		await closeWorkers();
+		await redis.stop();
+	});
+	return {
+		get port() {
+			return redis.port;
+		},
+		queueMode: (prefix, port = redis.port) => queueMode(prefix, port),
+		queueExecution: (prefix, jobId, executionId) => queueExecution(redis.port, prefix, jobId, executionId),
+	};
 }

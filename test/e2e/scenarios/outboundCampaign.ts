@@ -7,13 +7,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { nodeOutput } from '../../../scripts/n8n-harness';
-import { expectSignedByScenario, fromExample } from '../helpers';
+import { KORE_NODE_TYPE, expectSignedByScenario, fromExample } from '../helpers';
 import type { Scenario, ScenarioContext, ScenarioRun, WorkflowJson } from '../helpers';
 
 /** The list and campaign the examples name (scripts/kore-server's demo ids). */
 const EXAMPLE_LIST = 'Renewal Due - July 2025';
 const EXAMPLE_CAMPAIGN = 'cd-5e1f7a93-2b4c-4d6e-8f01-a2b3c4d5e6f7';
-const KORE = 'n8n-nodes-kore-contacts.koreContacts';
 
 /** `METHOD path?query` of the scenario's requests, its stream written `{s}`. */
 function lines(run: ScenarioRun): string[] {
@@ -51,7 +50,7 @@ function seedExample(ctx: ScenarioContext, outcomes = 0): void {
 
 /** A Kore Contacts node of the chained workflow (credential and stream are filled in by the harness). */
 function kore(name: string, x: number, parameters: IDataObject): WorkflowJson['nodes'][number] {
-	return { id: `cmp-${x}`, name, type: KORE, typeVersion: 1, position: [x * 200, 0], parameters, executeOnce: true };
+	return { id: `cmp-${x}`, name, type: KORE_NODE_TYPE, typeVersion: 1, position: [x * 200, 0], parameters, executeOnce: true };
 }
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });

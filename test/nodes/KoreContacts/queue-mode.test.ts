@@ -3,26 +3,12 @@
  * two `n8n worker` processes — each has its own pacer, lookup layer and Redis connection, as separate
  * processes would — sharing one real redis-server, as n8n's workers share n8n's Redis.
  */
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { fakeStream } from '../../helpers/fake-stream';
-import { startRedis } from '../../helpers/redis';
-import type { TestRedis } from '../../helpers/redis';
-import * as workers from '../../helpers/workers';
-import { closeWorkers, resetWorkers, run, update, upsert, worker } from '../../helpers/workers';
+import { deleteByPhone, queueRedis, run, update, upsert, worker } from '../../helpers/workers';
 
-let redis: TestRedis;
-const queueMode = (prefix: string) => workers.queueMode(prefix, redis.port);
-const queueExecution = (prefix: string, jobId: number, executionId: string) => workers.queueExecution(redis.port, prefix, jobId, executionId);
-
-beforeAll(async () => {
-	redis = await startRedis();
-});
-afterEach(() => resetWorkers());
-afterAll(async () => {
-	await closeWorkers();
-	await redis.stop();
-});
+const { queueMode, queueExecution } = queueRedis();
 
 describe('Two workers without shared state (n8n regular mode per process): the defect queue mode fixes', () => {
 	test('their updates of different fields of one contact can undo each other', async () => {
@@ -107,8 +93,6 @@ describe('Two workers in queue mode, sharing n8n\'s Redis', () => {
 });
 
 describe("Executions that waited in n8n's queue for a free worker slot", () => {
-	const deleteByPhone = (node: INodeType, contact: number | string, executionId: string) => workers.deleteByPhone(node, contact, executionId);
-
 	test('one read answers every execution n8n had queued before it began, also those the worker starts after it', async () => {
 		queueMode('q5');
 		const stream = fakeStream(250);

@@ -11,26 +11,13 @@ import { Redis } from 'ioredis';
 import { deferred, fakeStream } from '../../helpers/fake-stream';
 import type { FakeStream } from '../../helpers/fake-stream';
 import { contact } from '../../helpers/kore';
-import { startRedis } from '../../helpers/redis';
-import type { TestRedis } from '../../helpers/redis';
 import { startRedisProxy } from '../../helpers/redis-proxy';
-import * as workers from '../../helpers/workers';
-import { closeWorkers, deleteByPhone, resetWorkers, run, update, upsert, worker } from '../../helpers/workers';
+import { deleteByPhone, queueRedis, run, update, upsert, worker } from '../../helpers/workers';
 
-let redis: TestRedis;
-const queueMode = (prefix: string, port = redis.port) => workers.queueMode(prefix, port);
-const queueExecution = (prefix: string, jobId: number, executionId: string) => workers.queueExecution(redis.port, prefix, jobId, executionId);
+const redis = queueRedis();
+const { queueMode, queueExecution } = redis;
 const phoneOf = (i: number) => `+91${9000000000 + i}`;
 const withPhone = (stream: FakeStream, phone: string) => stream.contacts.filter((entry) => entry.cellPhone.phoneNumber === phone && entry.status !== 'INACTIVE');
-
-beforeAll(async () => {
-	redis = await startRedis();
-});
-afterEach(() => resetWorkers());
-afterAll(async () => {
-	await closeWorkers();
-	await redis.stop();
-});
 
 describe('One order for every worker', () => {
 	/** Worker a wrote c5 (keeping Kore's answer); then c5's number changed in Kore; then worker b read the stream. */

@@ -10,9 +10,6 @@ import { storedBytes } from '../../../nodes/KoreContactsTrigger/state/store';
 import type { KoreServer } from '../../../scripts/kore-server';
 import { TRIGGER_APP, afterPages, events, listRequests, restarted, startStream, trigger, writer } from '../../helpers/trigger';
 
-// each test reads a real (local) server over HTTP in n8n's engine: generous on a busy 2-core machine
-jest.setTimeout(60_000);
-
 let server: KoreServer;
 afterEach(async () => {
 	await server?.close();

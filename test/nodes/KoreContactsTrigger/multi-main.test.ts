@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { INodeType } from 'n8n-workflow';
 
 import type { KoreServer } from '../../../scripts/kore-server';
+import { queueEnv } from '../../../scripts/n8n-harness';
 import { startRedis } from '../../helpers/redis';
 import type { TestRedis } from '../../helpers/redis';
 import { events, listArrival, restarted, startStream, trigger, writer } from '../../helpers/trigger';
@@ -38,12 +39,7 @@ beforeAll(async () => {
 	client = new Redis({ host: '127.0.0.1', port: redis.port });
 });
 beforeEach(async () => {
-	Object.assign(process.env, {
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		QUEUE_BULL_PREFIX: `bull${Math.random().toString(36).slice(2)}`,
-	});
+	Object.assign(process.env, queueEnv({ host: '127.0.0.1', port: redis.port }, `bull${Math.random().toString(36).slice(2)}`));
 	await client.set(LEADER_KEY, 'main-A');
 });
 afterEach(async () => {
